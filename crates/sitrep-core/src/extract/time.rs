@@ -1,0 +1,2016 @@
+//! Temporal expression tagging and normalisation.
+//!
+//! [`tag`] finds calendar expressions (full dates, months, years, seasons,
+//! decades, relative days, weekdays, offsets such as "two days later") in
+//! English, French and (partly) Arabic text and normalises them to ISO 8601
+//! values truncated to their granularity (`2012-12-20`, `2012-03`, `2013`).
+//! Relative expressions are resolved against an anchor (the publication date)
+//! and, where the year is left implicit, against the tense of the sentence.
+//!
+//! [`find_publication_date`] looks for the publication date in the header of
+//! a document (byline, dateline, "Published:" lines).
+//!
+//! The module depends only on `std`, `chrono` and `regex`. All patterns are
+//! compiled once; each pattern family is scanned in a single pass, and all
+//! spans are UTF-8 byte offsets lying on char boundaries.
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use regex::{Captures, Regex};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// Granularity of a normalised value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Granularity {
+    /// A single calendar day (`2012-12-20`).
+    Day,
+    /// A calendar month (`2012-03`).
+    Month,
+    /// A season; the value is the year in which the season starts.
+    Season,
+    /// A calendar year (`2013`).
+    Year,
+    /// A decade; the value is its first year (`1990` for "the 1990s").
+    Decade,
+}
+
+impl Granularity {
+    /// Lower-case name of the granularity: "day", "month", "season", "year", "decade".
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Granularity::Day => "day",
+            Granularity::Month => "month",
+            Granularity::Season => "season",
+            Granularity::Year => "year",
+            Granularity::Decade => "decade",
+        }
+    }
+}
+
+/// A temporal expression found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeExpr {
+    /// UTF-8 byte offset of the first byte of the expression in the input text.
+    pub start: usize,
+    /// UTF-8 byte offset one past the last byte of the expression.
+    pub end: usize,
+    /// The surface text, `text[start..end]`.
+    pub text: String,
+    /// ISO 8601 value truncated to the granularity: "2012-12-20", "2012-03", "2013".
+    /// Seasons carry the year in which they start; decades their first year.
+    pub value: String,
+    /// Granularity of `value`.
+    pub granularity: Granularity,
+    /// First day covered by the expression.
+    pub range_start: NaiveDate,
+    /// Last day covered by the expression.
+    pub range_end: NaiveDate,
+    /// True when the value depended on the anchor (publication date).
+    pub relative: bool,
+}
+
+/// Language of the text being tagged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeLang {
+    /// English.
+    En,
+    /// French.
+    Fr,
+    /// Arabic (Modern Standard; Gregorian and Levantine month names).
+    Ar,
+}
+
+/// Tags and normalises every calendar expression in `text`.
+///
+/// `anchor` is the publication date; when `None`, relative expressions that
+/// need it (yesterday, last month, "in March" without a year, weekdays…) are
+/// dropped. The result is sorted by `start` and spans never overlap.
+pub fn tag(text: &str, lang: TimeLang, anchor: Option<NaiveDate>) -> Vec<TimeExpr> {
+    let langs = match lang {
+        TimeLang::En => Langs { en: true, fr: false, ar: false },
+        TimeLang::Fr => Langs { en: false, fr: true, ar: false },
+        TimeLang::Ar => Langs { en: false, fr: false, ar: true },
+    };
+    tag_with(text, langs, lang, anchor)
+}
+
+/// Finds the publication date stated near the top of a document (byline/dateline),
+/// returning the date and the byte span of the expression.
+///
+/// Only roughly the first 1,500 bytes / 15 non-empty lines are inspected. Lines
+/// with an explicit cue ("Published", "Publié le", "Posted", "Date:", "Updated"…)
+/// win, then a line consisting only of a date, then a short byline-like line
+/// containing a date. Lines longer than 120 characters (body sentences) are only
+/// used when a cue directly precedes the date. Only dates with an explicit year
+/// are accepted.
+pub fn find_publication_date(text: &str) -> Option<(NaiveDate, usize, usize)> {
+    let limit = floor_boundary(text, 1500);
+    let head = &text[..limit];
+    let all = Langs { en: true, fr: true, ar: true };
+    // (priority, date, start, end); lower priority is better.
+    let mut best: Option<(u8, NaiveDate, usize, usize)> = None;
+    let mut non_empty = 0usize;
+    let mut line_start = 0usize;
+    for raw in head.split('\n') {
+        let off = line_start;
+        line_start += raw.len() + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        non_empty += 1;
+        if non_empty > 15 {
+            break;
+        }
+        let exprs: Vec<TimeExpr> = tag_with(raw, all, TimeLang::En, None)
+            .into_iter()
+            .filter(|e| e.granularity == Granularity::Day && !e.relative)
+            .collect();
+        if exprs.is_empty() {
+            continue;
+        }
+        let lower = raw.to_ascii_lowercase();
+        let long = raw.chars().count() > 120;
+        let mut found: Option<(u8, &TimeExpr)> = None;
+        for (cue, prio) in PUB_CUES {
+            if let Some(pos) = lower.find(cue) {
+                let cue_end = pos + cue.len();
+                if let Some(e) = exprs.iter().find(|e| e.start >= cue_end && e.start - cue_end <= 40) {
+                    found = Some((*prio, e));
+                    break;
+                }
+            }
+        }
+        if found.is_none() && !long {
+            let rest_is_noise = {
+                let mut ok = true;
+                let mut last = 0usize;
+                for e in &exprs {
+                    if !is_noise(&raw[last..e.start]) {
+                        ok = false;
+                    }
+                    last = e.end;
+                }
+                ok && is_noise(&raw[last..])
+            };
+            if rest_is_noise {
+                found = exprs.first().map(|e| (2u8, e));
+            } else if raw.trim().chars().count() <= 100 {
+                found = exprs.first().map(|e| (3u8, e));
+            }
+        }
+        if let Some((prio, e)) = found {
+            let better = match best {
+                None => true,
+                Some((bp, ..)) => prio < bp,
+            };
+            if better {
+                best = Some((prio, e.range_start, off + e.start, off + e.end));
+            }
+        }
+    }
+    best.map(|(_, d, s, e)| (d, s, e))
+}
+
+// ---------------------------------------------------------------------------
+// Internal types
+// ---------------------------------------------------------------------------
+
+const PUB_CUES: &[(&str, u8)] = &[
+    ("published", 0),
+    ("publié", 0),
+    ("publie le", 0),
+    ("posted", 0),
+    ("date:", 0),
+    ("date :", 0),
+    ("dated", 0),
+    ("نشر", 0),
+    ("بتاريخ", 0),
+    ("updated", 1),
+    ("mis à jour", 1),
+    ("modifié", 1),
+];
+
+fn is_noise(s: &str) -> bool {
+    s.chars().all(|c| !c.is_alphanumeric())
+}
+
+#[derive(Clone, Copy)]
+struct Langs {
+    en: bool,
+    fr: bool,
+    ar: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dir {
+    Past,
+    Future,
+    Auto,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YearSpec {
+    Abs(i32),
+    Rel(i32),
+    Unknown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Season {
+    Spring,
+    Summer,
+    Autumn,
+    Winter,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Day,
+    Month,
+    Year,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sem {
+    Day { y: YearSpec, m: u32, d: u32, wd: Option<Weekday> },
+    Month { y: YearSpec, m: u32 },
+    /// "last March" (past = true) / "next March": strictly before/after the anchor month.
+    MonthStrict { m: u32, past: bool },
+    Year { y: YearSpec },
+    Season { y: YearSpec, s: Season },
+    Decade { y: i32 },
+    RelDay(i64),
+    RelMonth(i32),
+    Weekday { wd: Weekday, dir: Dir },
+    Ago { n: i64, unit: Unit },
+    /// Offset from another date. `follows`: the reference is the expression right after.
+    Offset { n: i64, unit: Unit, follows: bool },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    start: usize,
+    end: usize,
+    sem: Sem,
+    prio: u8,
+}
+
+fn cand(start: usize, end: usize, sem: Sem, prio: u8) -> Option<Cand> {
+    if start < end {
+        Some(Cand { start, end, sem, prio })
+    } else {
+        None
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tense {
+    Past,
+    Future,
+    Unknown,
+}
+
+// ---------------------------------------------------------------------------
+// Patterns
+// ---------------------------------------------------------------------------
+
+const D: &str = "[0-9\u{0660}-\u{0669}\u{06F0}-\u{06F9}]";
+
+const EN_MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const EN_ABBR: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "Sept", "Sep", "Jun", "Jul", "Aug", "Oct", "Nov", "Dec",
+];
+const EN_WD: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const FR_MONTHS: [&str; 13] = [
+    "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
+    "septembre", "octobre", "novembre",
+];
+const FR_MONTHS2: [&str; 2] = ["décembre", "decembre"];
+const FR_ABBR: [&str; 10] = ["janv", "févr", "fevr", "fév", "avr", "juil", "sept", "oct", "nov", "déc"];
+const FR_WD: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+
+const AR_MONTHS: &str = "كانون\\s+الثاني|كانون\\s+ال[أا]ول|تشرين\\s+الثاني|تشرين\\s+ال[أا]ول|يناير|فبراير|مارس|آذار|[أإا]بريل|نيسان|مايو|أيار|ايار|يونيو|يونيه|حزيران|يوليو|يوليه|تموز|[أا]غسطس|آب|سبتمبر|أيلول|ايلول|[أا]كتوبر|نوفمبر|ديسمبر|شباط";
+const AR_WD: &str = "ال[إا]ثنين|الثلاثاء|ال[أا]ربعاء|الخميس|الجمعة|السبت|ال[أا]حد";
+
+const MOD_EN: &str = r"(?:[Tt]he\s+(?:beginning|start|end|middle|turn|first\s+half|second\s+half)\s+of\s+|(?:[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater)\s+|[Mm]id(?:-\s*|\s+))";
+const MOD_FR: &str = r"(?:(?:[Ll]a\s+|[Ll]e\s+)?(?:[Ff]in|[Dd]ébut|[Mm]ilieu)\s+(?:de\s+l['’]année\s+|de\s+|d['’])?|[Mm]i-|[Cc]ourant\s+)";
+const NUM_EN: &str = r"(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)";
+const NUM_FR: &str = r"(?i:une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)";
+
+fn cap(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn variants(words: &[&str], lower: bool, upper: bool) -> String {
+    let mut v: Vec<String> = Vec::new();
+    for w in words {
+        v.push(cap(w));
+        if lower {
+            v.push((*w).to_string());
+        }
+        if upper {
+            v.push(w.to_uppercase());
+        }
+    }
+    v.join("|")
+}
+
+struct Pats {
+    num_iso: Regex,
+    num_dmy: Regex,
+    year: Regex,
+    en_dmy: Regex,
+    en_mdy: Regex,
+    en_my: Regex,
+    en_m_relyear: Regex,
+    en_rel_m: Regex,
+    en_bare_m: Regex,
+    en_rel_ym: Regex,
+    en_relday: Regex,
+    en_season: Regex,
+    en_wd: Regex,
+    en_ago: Regex,
+    en_offset: Regex,
+    en_decade: Regex,
+    fr_dmy: Regex,
+    fr_my: Regex,
+    fr_m_rel: Regex,
+    fr_bare_m: Regex,
+    fr_rel_year: Regex,
+    fr_this_year: Regex,
+    fr_rel_month: Regex,
+    fr_relday: Regex,
+    fr_season: Regex,
+    fr_wd: Regex,
+    fr_ago: Regex,
+    fr_offset: Regex,
+    fr_decade: Regex,
+    ar_date: Regex,
+    ar_relday: Regex,
+    ar_wd: Regex,
+    ar_offset: Regex,
+}
+
+static PATS: LazyLock<Pats> = LazyLock::new(build_pats);
+
+fn build_pats() -> Pats {
+    let mon_en_full = variants(&EN_MONTHS, false, true);
+    let mon_en_cap = variants(&EN_MONTHS, false, false);
+    let mon_en = format!("{}|{}", mon_en_full, variants(&EN_ABBR, false, true));
+    let wd_en = variants(&EN_WD, false, true);
+    let mut fr_full: Vec<&str> = FR_MONTHS.to_vec();
+    fr_full.extend_from_slice(&FR_MONTHS2);
+    let mon_fr_full = variants(&fr_full, true, true);
+    let mon_fr_lower = fr_full.join("|");
+    let fr_abbr = variants(&FR_ABBR, true, true);
+    let mon_fr_dmy = format!("{}|{}", mon_fr_full, fr_abbr);
+    let mon_fr_my = format!("{}|(?:{})\\.", mon_fr_full, fr_abbr);
+    let wd_fr = variants(&FR_WD, true, true);
+    let t = |p: &str| -> Regex {
+        let s = p
+            .replace("<D>", D)
+            .replace("<MON_EN_FULL>", &mon_en_full)
+            .replace("<MON_EN_CAP>", &mon_en_cap)
+            .replace("<MON_EN>", &mon_en)
+            .replace("<WD_EN>", &wd_en)
+            .replace("<MON_FR_FULL>", &mon_fr_full)
+            .replace("<MON_FR_LOWER>", &mon_fr_lower)
+            .replace("<MON_FR_DMY>", &mon_fr_dmy)
+            .replace("<MON_FR_MY>", &mon_fr_my)
+            .replace("<WD_FR>", &wd_fr)
+            .replace("<MOD_EN>", MOD_EN)
+            .replace("<MOD_FR>", MOD_FR)
+            .replace("<NUM_EN>", NUM_EN)
+            .replace("<NUM_FR>", NUM_FR)
+            .replace("<AR_MON>", AR_MONTHS)
+            .replace("<AR_WD>", AR_WD);
+        Regex::new(&s).expect("static temporal pattern must compile")
+    };
+    Pats {
+        num_iso: t(r"(?P<y><D>{4})[-/.](?P<m><D>{1,2})[-/.](?P<d><D>{1,2})"),
+        num_dmy: t(r"(?P<a><D>{1,2})[/.\-](?P<b><D>{1,2})[/.\-](?P<y><D>{4})"),
+        year: t(r"(?P<mod><MOD_EN>|<MOD_FR>)?(?P<y><D>{4})"),
+        en_dmy: t(r"(?:(?P<wd><WD_EN>),?\s+)?(?P<d><D>{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m><MON_EN>)(?:\.?,?\s+(?P<y><D>{4}))?"),
+        en_mdy: t(r"(?:(?P<wd><WD_EN>),?\s+)?(?P<m><MON_EN>)\.?\s+(?P<d><D>{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y><D>{4}))?"),
+        en_my: t(r"(?P<mod><MOD_EN>)?(?P<m><MON_EN>)\.?(?:,|\s+of)?\s+(?P<y><D>{4})"),
+        en_m_relyear: t(r"(?P<mod><MOD_EN>)?(?P<m><MON_EN_CAP>)\s+(?:of\s+)?(?P<r>[Nn]ext|[Ll]ast|[Tt]his)\s+year"),
+        en_rel_m: t(r"(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<m><MON_EN_CAP>)"),
+        en_bare_m: t(r"(?P<mod><MOD_EN>)?(?P<m><MON_EN_CAP>)"),
+        en_rel_ym: t(r"(?P<mod><MOD_EN>)?(?P<r>(?i:last|next|this))\s+(?P<u>(?i:year|month))"),
+        en_relday: t(r"(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|today|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)"),
+        en_season: t(r"(?P<mod><MOD_EN>)?(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<s>[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn|[Ff]all)(?:\s+(?:of\s+)?(?P<y><D>{4}))?"),
+        en_wd: t(r"(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd><WD_EN>)"),
+        en_ago: t(r"(?P<n><NUM_EN>|<D>{1,3})\s+(?P<u>(?i:days?|months?|years?))\s+ago"),
+        en_offset: t(r"(?:(?P<n><NUM_EN>|<D>{1,3})\s+(?P<u>(?i:days?|months?|years?))\s+(?P<dir>(?i:later|after|before|earlier))|(?i:the\s+(?P<f>next|following|previous)\s+day)|(?i:the\s+day\s+(?P<ab>after|before)))"),
+        en_decade: t(r"(?P<y>(?:19|20)[0-9]0)['’]?s"),
+        fr_dmy: t(r"(?:(?P<wd><WD_FR>),?\s+)?(?P<d><D>{1,2})(?:er|ᵉʳ)?\s+(?P<m><MON_FR_DMY>)(?:\.?\s+(?P<y><D>{4}))?"),
+        fr_my: t(r"(?P<mod><MOD_FR>)?(?P<m><MON_FR_MY>)\s+(?:de\s+)?(?P<y><D>{4})"),
+        fr_m_rel: t(r"(?P<mod><MOD_FR>)?(?P<m><MON_FR_FULL>)\s+(?:(?P<r>dernier|prochain|passé)|de\s+l['’](?:année|an)\s+(?P<r2>dernière|prochaine|passée|dernier|prochain|passé)|de\s+(?P<c>cette)\s+année)"),
+        fr_bare_m: t(r"(?P<mod><MOD_FR>)?(?P<m><MON_FR_LOWER>)"),
+        fr_rel_year: t(r"(?P<mod><MOD_FR>)?[Ll]['’]an(?:née)?\s+(?P<r>dernière|dernier|passée|passé|prochaine|prochain)"),
+        fr_this_year: t(r"(?P<mod><MOD_FR>)?[Cc]ette\s+année"),
+        fr_rel_month: t(r"[Ll]e\s+mois\s+(?P<r>dernier|prochain|passé)|[Cc]e\s+mois(?:-ci)?"),
+        fr_relday: t(r"(?i:avant-hier|après-demain|(?:hier|demain)(?:\s+(?:matin|soir|après-midi))?|ce\s+matin|cet\s+après-midi|ce\s+soir|aujourd['’]hui\s+même)"),
+        fr_season: t(r"(?:(?P<c>[Cc]et|[Cc]e)\s+)?(?P<s>[Ll]['’]été|[Ll]['’]hiver|[Ll]['’]automne|[Ll]e\s+printemps|été|hiver|automne|printemps)(?:\s+(?:de\s+|d['’])?(?:l['’]année\s+)?(?P<y><D>{4})|\s+(?P<r>dernier|prochain))?"),
+        fr_wd: t(r"(?:(?P<ce>[Cc]e)\s+)?(?P<wd><WD_FR>)(?:\s+(?P<r>dernier|prochain|passé))?"),
+        fr_ago: t(r"[Ii]l\s+y\s+a\s+(?P<n><NUM_FR>|<D>{1,3})\s+(?P<u>jours?|mois|ans|années?)"),
+        fr_offset: t(r"(?:(?P<n><NUM_FR>|<D>{1,3})\s+(?P<u>jours?|mois|ans|années?)\s+(?P<dir>plus\s+tard|après|auparavant|plus\s+tôt|avant)|(?P<l>[Ll]e\s+(?:lendemain|surlendemain))|(?P<v>[Ll]a\s+veille)|(?P<av>[Ll]['’]avant-veille))"),
+        fr_decade: t(r"(?P<a>[Aa]nnées)\s+(?P<y>(?:19|20)[0-9]0|[0-9]0)"),
+        ar_date: t(r"(?:(?P<d><D>{1,2})\s+)?(?P<m><AR_MON>)(?:\s*/\s*(?P<m2><AR_MON>))?(?:\s+(?:عام\s+|سنة\s+)?(?P<y><D>{4}))?"),
+        ar_relday: t(r"أمس\s+الأول|أول\s+(?:من\s+)?أمس|أمس|البارحة|اليوم|غداً|بعد\s+غد"),
+        ar_wd: t(r"(?:(?P<yawm>يوم)\s+)?(?P<wd><AR_WD>)(?:\s+(?P<r>الماضي|المقبل|القادم|الفائت))?"),
+        ar_offset: t(r"اليوم\s+(?P<k>التالي|السابق)"),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Small helpers (all char-boundary safe)
+// ---------------------------------------------------------------------------
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn prev_char(text: &str, i: usize) -> Option<char> {
+    text.get(..i).and_then(|s| s.chars().next_back())
+}
+
+fn next_char(text: &str, i: usize) -> Option<char> {
+    text.get(i..).and_then(|s| s.chars().next())
+}
+
+fn is_wc(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn bounded(text: &str, s: usize, e: usize) -> bool {
+    !prev_char(text, s).map_or(false, is_wc) && !next_char(text, e).map_or(false, is_wc)
+}
+
+/// Arabic boundary: allows up to three proclitic letters (و ف ب ل ا ك) before the word,
+/// and the letter م (for "ميلادي") right after a year.
+fn ar_bounded(text: &str, s: usize, e: usize, year_end: bool) -> bool {
+    let before = match text.get(..s) {
+        Some(b) => b,
+        None => return false,
+    };
+    let mut ok_before = false;
+    for (n, c) in before.chars().rev().enumerate() {
+        if !is_wc(c) {
+            ok_before = true;
+            break;
+        }
+        if n >= 3 || !matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ا' | 'ك') {
+            break;
+        }
+    }
+    if before.is_empty() {
+        ok_before = true;
+    } else if !ok_before {
+        // reached the start of the text through proclitics only
+        let all_clitic = before.chars().count() <= 3
+            && before.chars().all(|c| matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ا' | 'ك'));
+        ok_before = all_clitic;
+    }
+    if !ok_before {
+        return false;
+    }
+    match next_char(text, e) {
+        None => true,
+        Some(c) if !is_wc(c) => true,
+        Some('م') if year_end => !next_char(text, e + 'م'.len_utf8()).map_or(false, is_wc),
+        Some(_) => false,
+    }
+}
+
+fn parse_num(s: &str) -> Option<u32> {
+    let mut v: u32 = 0;
+    let mut any = false;
+    for c in s.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '\u{0660}'..='\u{0669}' => c as u32 - 0x0660,
+            '\u{06F0}'..='\u{06F9}' => c as u32 - 0x06F0,
+            _ => return None,
+        };
+        v = v.checked_mul(10)?.checked_add(d)?;
+        any = true;
+    }
+    if any {
+        Some(v)
+    } else {
+        None
+    }
+}
+
+fn word_num(s: &str) -> Option<i64> {
+    if let Some(n) = parse_num(s) {
+        return Some(n as i64);
+    }
+    let l = s.to_lowercase();
+    Some(match l.as_str() {
+        "a" | "an" | "one" | "un" | "une" => 1,
+        "two" | "deux" => 2,
+        "three" | "trois" => 3,
+        "four" | "quatre" => 4,
+        "five" | "cinq" => 5,
+        "six" => 6,
+        "seven" | "sept" => 7,
+        "eight" | "huit" => 8,
+        "nine" | "neuf" => 9,
+        "ten" | "dix" => 10,
+        "eleven" | "onze" => 11,
+        "twelve" | "douze" => 12,
+        "fifteen" | "quinze" => 15,
+        "twenty" | "vingt" => 20,
+        "thirty" | "trente" => 30,
+        _ => return None,
+    })
+}
+
+fn unit_of(s: &str) -> Option<Unit> {
+    let l = s.to_lowercase();
+    if l.starts_with("day") || l.starts_with("jour") {
+        Some(Unit::Day)
+    } else if l.starts_with("month") || l == "mois" {
+        Some(Unit::Month)
+    } else if l.starts_with("year") || l.starts_with("an") {
+        Some(Unit::Year)
+    } else {
+        None
+    }
+}
+
+fn num(c: &Captures<'_>, name: &str) -> Option<u32> {
+    c.name(name).and_then(|m| parse_num(m.as_str()))
+}
+
+fn valid_year(y: u32) -> Option<i32> {
+    if (1900..=2099).contains(&y) {
+        Some(y as i32)
+    } else {
+        None
+    }
+}
+
+fn en_month(s: &str) -> Option<u32> {
+    let mut it = s.chars().map(|c| c.to_ascii_lowercase());
+    let k = [it.next()?, it.next()?, it.next()?];
+    Some(match k {
+        ['j', 'a', 'n'] => 1,
+        ['f', 'e', 'b'] => 2,
+        ['m', 'a', 'r'] => 3,
+        ['a', 'p', 'r'] => 4,
+        ['m', 'a', 'y'] => 5,
+        ['j', 'u', 'n'] => 6,
+        ['j', 'u', 'l'] => 7,
+        ['a', 'u', 'g'] => 8,
+        ['s', 'e', 'p'] => 9,
+        ['o', 'c', 't'] => 10,
+        ['n', 'o', 'v'] => 11,
+        ['d', 'e', 'c'] => 12,
+        _ => return None,
+    })
+}
+
+fn fr_month(s: &str) -> Option<u32> {
+    let l = s.to_lowercase();
+    let l = l.as_str();
+    Some(if l.starts_with("jan") {
+        1
+    } else if l.starts_with('f') {
+        2
+    } else if l.starts_with("mar") {
+        3
+    } else if l.starts_with("av") {
+        4
+    } else if l.starts_with("mai") {
+        5
+    } else if l.starts_with("juin") {
+        6
+    } else if l.starts_with("juil") {
+        7
+    } else if l.starts_with("ao") {
+        8
+    } else if l.starts_with("sep") {
+        9
+    } else if l.starts_with("oct") {
+        10
+    } else if l.starts_with("nov") {
+        11
+    } else if l.starts_with('d') {
+        12
+    } else {
+        return None;
+    })
+}
+
+fn ar_norm(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' => 'ا',
+            'ه' => 'و', // يونيه / يوليه -> يونيو / يوليو
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn ar_month(s: &str) -> Option<u32> {
+    let n = ar_norm(s);
+    if n.starts_with("كانون") {
+        return Some(if n.contains("ثاني") { 1 } else { 12 });
+    }
+    if n.starts_with("تشرين") {
+        return Some(if n.contains("ثاني") { 11 } else { 10 });
+    }
+    const T: &[(&str, u32)] = &[
+        ("يناير", 1),
+        ("فبراير", 2),
+        ("شباط", 2),
+        ("مارس", 3),
+        ("اذار", 3),
+        ("ابريل", 4),
+        ("نيسان", 4),
+        ("مايو", 5),
+        ("ايار", 5),
+        ("يونيو", 6),
+        ("حزيران", 6),
+        ("يوليو", 7),
+        ("تموز", 7),
+        ("اغسطس", 8),
+        ("اب", 8),
+        ("سبتمبر", 9),
+        ("ايلول", 9),
+        ("اكتوبر", 10),
+        ("نوفمبر", 11),
+        ("ديسمبر", 12),
+    ];
+    T.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
+}
+
+fn en_weekday(s: &str) -> Option<Weekday> {
+    let mut it = s.chars().map(|c| c.to_ascii_lowercase());
+    let k = [it.next()?, it.next()?];
+    Some(match k {
+        ['m', 'o'] => Weekday::Mon,
+        ['t', 'u'] => Weekday::Tue,
+        ['w', 'e'] => Weekday::Wed,
+        ['t', 'h'] => Weekday::Thu,
+        ['f', 'r'] => Weekday::Fri,
+        ['s', 'a'] => Weekday::Sat,
+        ['s', 'u'] => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn fr_weekday(s: &str) -> Option<Weekday> {
+    let l = s.to_lowercase();
+    Some(if l.starts_with("lun") {
+        Weekday::Mon
+    } else if l.starts_with("mar") {
+        Weekday::Tue
+    } else if l.starts_with("mer") {
+        Weekday::Wed
+    } else if l.starts_with("jeu") {
+        Weekday::Thu
+    } else if l.starts_with("ven") {
+        Weekday::Fri
+    } else if l.starts_with("sam") {
+        Weekday::Sat
+    } else if l.starts_with("dim") {
+        Weekday::Sun
+    } else {
+        return None;
+    })
+}
+
+fn ar_weekday(s: &str) -> Option<Weekday> {
+    let n = ar_norm(s);
+    Some(match n.as_str() {
+        "الاثنين" => Weekday::Mon,
+        "الثلاثاء" => Weekday::Tue,
+        "الاربعاء" => Weekday::Wed,
+        "الخميس" => Weekday::Thu,
+        "الجمعة" => Weekday::Fri,
+        "السبت" => Weekday::Sat,
+        "الاحد" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn season_of(s: &str) -> Option<Season> {
+    let l = s.to_lowercase();
+    Some(if l.contains("summer") || l.contains("été") {
+        Season::Summer
+    } else if l.contains("winter") || l.contains("hiver") {
+        Season::Winter
+    } else if l.contains("spring") || l.contains("printemps") {
+        Season::Spring
+    } else if l.contains("autumn") || l.contains("fall") || l.contains("automne") {
+        Season::Autumn
+    } else {
+        return None;
+    })
+}
+
+/// The word (run of non-whitespace characters) ending right before `pos`,
+/// skipping whitespace. Empty when there is none.
+fn prev_word(text: &str, pos: usize) -> &str {
+    let before = match text.get(..pos) {
+        Some(b) => b.trim_end(),
+        None => return "",
+    };
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(i, c)| i + c.len_utf8())
+        .unwrap_or(0);
+    &before[start..]
+}
+
+/// The word starting after `pos`, skipping whitespace; letters only.
+fn next_word(text: &str, pos: usize) -> &str {
+    let after = match text.get(pos..) {
+        Some(a) => a.trim_start(),
+        None => return "",
+    };
+    let end = after
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map(|(i, _)| i)
+        .unwrap_or(after.len());
+    &after[..end]
+}
+
+fn trim_punct(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '°' && c != 'º' && c != '#')
+}
+
+fn eq_any(w: &str, list: &[&str]) -> bool {
+    list.iter().any(|x| x.eq_ignore_ascii_case(w) || w.to_lowercase() == *x)
+}
+
+// ---------------------------------------------------------------------------
+// Candidate collection
+// ---------------------------------------------------------------------------
+
+fn scan<'t>(
+    re: &Regex,
+    text: &'t str,
+    out: &mut Vec<Cand>,
+    mut f: impl FnMut(&Captures<'t>) -> Option<Cand>,
+) {
+    let mut pos = 0usize;
+    while pos <= text.len() {
+        let c = match re.captures_at(text, pos) {
+            Some(c) => c,
+            None => break,
+        };
+        let (ms, me) = match c.get(0) {
+            Some(m) => (m.start(), m.end()),
+            None => break,
+        };
+        match f(&c) {
+            Some(k) if me > ms => {
+                out.push(k);
+                pos = me;
+            }
+            _ => {
+                let step = next_char(text, ms).map_or(1, |ch| ch.len_utf8());
+                pos = ms + step;
+            }
+        }
+    }
+}
+
+const YEAR_PREV_STOP: &[&str] = &[
+    "resolution", "resolutions", "résolution", "résolutions", "no", "no.", "n°", "nº", "n", "n.",
+    "number", "numéro", "num", "num.", "chapter", "chapitre", "article", "art", "art.", "page",
+    "p", "p.", "pp", "pp.", "para", "para.", "paragraph", "law", "loi", "decree", "décret",
+    "code", "القرار", "رقم", "about", "some", "nearly", "around", "approximately", "almost",
+    "roughly", "over", "than", "environ", "quelque", "près", "plus", "moins", "estimated", "total",
+    "#", "flight", "vol", "route", "highway", "room", "box", "bp", "b.p.", "tel", "tél", "fax",
+];
+
+const YEAR_NEXT_STOP: &[&str] = &[
+    "troops", "soldiers", "people", "persons", "men", "women", "children", "refugees", "fighters",
+    "militants", "rebels", "civilians", "personnel", "staff", "police", "policemen", "officers",
+    "peacekeepers", "troupes", "soldats", "personnes", "hommes", "femmes", "enfants", "réfugiés",
+    "combattants", "militaires", "civils", "km", "kilometres", "kilometers", "kilomètres", "miles",
+    "metres", "meters", "mètres", "tonnes", "tons", "dollars", "euros", "francs", "usd", "cfa",
+    "hectares", "dead", "deaths", "morts", "victims", "victimes", "cases", "households",
+    "families", "familles", "votes", "voix", "gmt", "utc", "hours", "hrs", "h", "heures", "pages",
+    "jihadists", "djihadistes", "islamists", "islamistes", "members", "membres", "vehicles",
+    "véhicules", "schools", "écoles", "villages",
+];
+
+fn year_ok(text: &str, ys: usize, ye: usize, has_mod: bool) -> bool {
+    // context before the year
+    if !has_mod {
+        match prev_char(text, ys) {
+            Some(c) if matches!(c, '/' | '\\' | '#' | '$' | '€' | '£' | '+' | '×' | '°') => return false,
+            Some(c) if matches!(c, '-' | '–' | '.' | ',' | ':' | ' ' | '\u{a0}' | '\u{202f}') => {
+                let p = ys - c.len_utf8();
+                if prev_char(text, p).map_or(false, |q| q.is_numeric()) {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+        if prev_char(text, ys) == Some('(') {
+            // "Resolution 2085 (2012)": designation year, not an event date
+            let p = prev_word(text, ys - 1);
+            if p.chars().last().map_or(false, |c| c.is_numeric()) {
+                return false;
+            }
+        }
+        let pw = trim_punct(prev_word(text, ys));
+        let pw_raw = prev_word(text, ys);
+        if eq_any(pw, YEAR_PREV_STOP) || eq_any(pw_raw, YEAR_PREV_STOP) {
+            return false;
+        }
+    }
+    // context after the year
+    if let Some(rest) = text.get(ye..) {
+        let mut it = rest.chars();
+        match (it.next(), it.next()) {
+            (Some(',' | '.'), Some(d)) if d.is_numeric() => {
+                // thousands separator or decimal; a footnote marker "2012.3" is allowed
+                let digits = rest.chars().skip(1).take_while(|c| c.is_numeric()).count();
+                if digits >= 3 || rest.starts_with(',') {
+                    return false;
+                }
+            }
+            (Some('-' | '–' | '/'), Some(d)) if d.is_numeric() => return false,
+            (Some('%'), _) => return false,
+            _ => {}
+        }
+        let nw = next_word(text, ye);
+        if !nw.is_empty() && eq_any(nw, YEAR_NEXT_STOP) {
+            return false;
+        }
+    }
+    true
+}
+
+fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
+    let p = &*PATS;
+
+    // ISO dates: 2012-12-20
+    scan(&p.num_iso, text, out, |c| {
+        let m = c.get(0)?;
+        if !num_date_bounds(text, m.start(), m.end()) {
+            return None;
+        }
+        let y = valid_year(num(c, "y")?)?;
+        let mo = num(c, "m")?;
+        let d = num(c, "d")?;
+        NaiveDate::from_ymd_opt(y, mo, d)?;
+        cand(m.start(), m.end(), Sem::Day { y: YearSpec::Abs(y), m: mo, d, wd: None }, 4)
+    });
+    // 20/12/2012, 14/1/2013, 12/20/2012
+    scan(&p.num_dmy, text, out, |c| {
+        let m = c.get(0)?;
+        if !num_date_bounds(text, m.start(), m.end()) {
+            return None;
+        }
+        let y = valid_year(num(c, "y")?)?;
+        let a = num(c, "a")?;
+        let b = num(c, "b")?;
+        let (d, mo) = if a <= 12 && b > 12 { (b, a) } else { (a, b) };
+        NaiveDate::from_ymd_opt(y, mo, d)?;
+        cand(m.start(), m.end(), Sem::Day { y: YearSpec::Abs(y), m: mo, d, wd: None }, 4)
+    });
+    // bare years, optionally with a modifier ("the beginning of 2012", "fin 2012")
+    scan(&p.year, text, out, |c| {
+        let m = c.get(0)?;
+        let yg = c.name("y")?;
+        let has_mod = c.name("mod").is_some();
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let y = valid_year(num(c, "y")?)?;
+        if !year_ok(text, yg.start(), yg.end(), has_mod) {
+            return None;
+        }
+        cand(m.start(), m.end(), Sem::Year { y: YearSpec::Abs(y) }, 1)
+    });
+
+    if langs.en {
+        collect_en(text, p, out);
+    }
+    if langs.fr {
+        collect_fr(text, p, out);
+    }
+    if langs.ar {
+        collect_ar(text, p, out);
+    }
+}
+
+fn num_date_bounds(text: &str, s: usize, e: usize) -> bool {
+    if !bounded(text, s, e) {
+        return false;
+    }
+    if let Some(c) = prev_char(text, s) {
+        if matches!(c, '/' | '.' | '-' | ',') && prev_char(text, s - c.len_utf8()).map_or(false, |q| q.is_numeric()) {
+            return false;
+        }
+        if c == '/' {
+            return false;
+        }
+    }
+    if let Some(c) = next_char(text, e) {
+        if c == '/' {
+            return false;
+        }
+        if matches!(c, '.' | '-' | ',' | ':') && next_char(text, e + c.len_utf8()).map_or(false, |q| q.is_numeric()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Day-month without a year must not be followed by more digits ("March 3,000").
+fn day_tail_ok(text: &str, e: usize) -> bool {
+    match next_char(text, e) {
+        Some(c) if matches!(c, ',' | '.' | ':' | '-' | '/') => {
+            !next_char(text, e + c.len_utf8()).map_or(false, |q| q.is_numeric())
+        }
+        _ => true,
+    }
+}
+
+fn day_sem(y: Option<u32>, m: u32, d: u32, wd: Option<Weekday>) -> Option<Sem> {
+    let ys = match y {
+        Some(y) => YearSpec::Abs(valid_year(y)?),
+        None => YearSpec::Unknown,
+    };
+    // validate against a leap year when the year is unknown
+    let check_y = match ys {
+        YearSpec::Abs(y) => y,
+        _ => 2000,
+    };
+    NaiveDate::from_ymd_opt(check_y, m, d)?;
+    Some(Sem::Day { y: ys, m, d, wd })
+}
+
+const MAY_PREV: &[&str] = &[
+    "in", "on", "since", "until", "till", "by", "early", "late", "mid", "last", "next", "this",
+    "of", "from", "through", "during", "before", "after", "between", "and", "or", "to", "end",
+    "beginning", "start", "middle", "throughout",
+];
+
+fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
+    for (re, dmy) in [(&p.en_dmy, true), (&p.en_mdy, false)] {
+        scan(re, text, out, |c| {
+            let m = c.get(0)?;
+            if !bounded(text, m.start(), m.end()) {
+                return None;
+            }
+            let mo = en_month(c.name("m")?.as_str())?;
+            let d = num(c, "d")?;
+            let y = num(c, "y");
+            if y.is_none() && !day_tail_ok(text, m.end()) {
+                return None;
+            }
+            if !dmy && y.is_none() && mo == 5 && c.name("m")?.as_str() == "May" {
+                // "May 4" is fine, but guard against "May 1 2" noise: nothing special
+            }
+            let wd = c.name("wd").and_then(|w| en_weekday(w.as_str()));
+            let sem = day_sem(y, mo, d, wd)?;
+            cand(m.start(), m.end(), sem, 3)
+        });
+    }
+    scan(&p.en_my, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mo = en_month(c.name("m")?.as_str())?;
+        let y = valid_year(num(c, "y")?)?;
+        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Abs(y), m: mo }, 2)
+    });
+    scan(&p.en_m_relyear, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mo = en_month(c.name("m")?.as_str())?;
+        let k = rel_k(c.name("r")?.as_str());
+        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Rel(k), m: mo }, 2)
+    });
+    scan(&p.en_rel_m, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mo = en_month(c.name("m")?.as_str())?;
+        let r = c.name("r")?.as_str().to_ascii_lowercase();
+        let sem = match r.as_str() {
+            "last" => Sem::MonthStrict { m: mo, past: true },
+            "next" => Sem::MonthStrict { m: mo, past: false },
+            _ => Sem::Month { y: YearSpec::Rel(0), m: mo },
+        };
+        cand(m.start(), m.end(), sem, 2)
+    });
+    scan(&p.en_bare_m, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mg = c.name("m")?;
+        let mo = en_month(mg.as_str())?;
+        let has_mod = c.name("mod").is_some();
+        let pw = trim_punct(prev_word(text, m.start()));
+        let temporal_prev = has_mod || eq_any(pw, MAY_PREV);
+        if mo == 5 && !temporal_prev {
+            return None;
+        }
+        if !temporal_prev {
+            // "June Smith", "April Ryan": a capitalised word right after suggests a name
+            let nw = next_word(text, m.end());
+            let after_ws = text.get(m.end()..).map_or(false, |r| r.starts_with(char::is_whitespace));
+            if after_ws && nw.chars().next().map_or(false, |c| c.is_uppercase()) {
+                return None;
+            }
+            if mo == 3 && eq_any(nw, &["on", "to", "against", "through", "toward", "towards"]) {
+                return None;
+            }
+        }
+        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Unknown, m: mo }, 1)
+    });
+    scan(&p.en_rel_ym, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        if c.name("mod").is_none() {
+            let pw = trim_punct(prev_word(text, m.start()));
+            if eq_any(pw, &["the", "a", "past", "over", "for", "within", "during"]) {
+                return None;
+            }
+        }
+        let k = rel_k(c.name("r")?.as_str());
+        let u = c.name("u")?.as_str().to_ascii_lowercase();
+        let sem = if u == "year" { Sem::Year { y: YearSpec::Rel(k) } } else { Sem::RelMonth(k) };
+        cand(m.start(), m.end(), sem, 1)
+    });
+    scan(&p.en_relday, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let l = m.as_str().to_ascii_lowercase();
+        let k = if l.contains("before yesterday") {
+            -2
+        } else if l.contains("after tomorrow") {
+            2
+        } else if l.starts_with("yesterday") || l.starts_with("last") {
+            -1
+        } else if l.starts_with("tomorrow") {
+            1
+        } else {
+            0
+        };
+        cand(m.start(), m.end(), Sem::RelDay(k), 1)
+    });
+    scan(&p.en_season, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let s = season_of(c.name("s")?.as_str())?;
+        let ys = if c.name("y").is_some() {
+            YearSpec::Abs(valid_year(num(c, "y")?)?)
+        } else if let Some(r) = c.name("r") {
+            YearSpec::Rel(rel_k(r.as_str()))
+        } else {
+            return None;
+        };
+        cand(m.start(), m.end(), Sem::Season { y: ys, s }, 2)
+    });
+    scan(&p.en_wd, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let wd = en_weekday(c.name("wd")?.as_str())?;
+        let dir = match c.name("r").map(|r| r.as_str().to_ascii_lowercase()) {
+            Some(ref r) if r == "last" => Dir::Past,
+            Some(ref r) if r == "next" => Dir::Future,
+            _ => Dir::Auto,
+        };
+        cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
+    });
+    scan(&p.en_ago, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let n = word_num(c.name("n")?.as_str())?;
+        let unit = unit_of(c.name("u")?.as_str())?;
+        cand(m.start(), m.end(), Sem::Ago { n, unit }, 1)
+    });
+    scan(&p.en_offset, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let (n, unit, follows) = if let Some(f) = c.name("f") {
+            let k = if f.as_str().eq_ignore_ascii_case("previous") { -1 } else { 1 };
+            (k, Unit::Day, false)
+        } else if let Some(ab) = c.name("ab") {
+            // "the day after" must not introduce an event ("the day after the vote")
+            if !next_word(text, m.end()).is_empty() && !followed_by_punct(text, m.end()) {
+                return None;
+            }
+            let k = if ab.as_str().eq_ignore_ascii_case("before") { -1 } else { 1 };
+            (k, Unit::Day, false)
+        } else {
+            let pw = trim_punct(prev_word(text, m.start()));
+            if eq_any(pw, &["within", "for", "in", "than", "up", "about", "only", "least", "some"]) {
+                return None;
+            }
+            let n = word_num(c.name("n")?.as_str())?;
+            let unit = unit_of(c.name("u")?.as_str())?;
+            let dir = c.name("dir")?.as_str().to_ascii_lowercase();
+            let sign = if dir == "before" || dir == "earlier" { -1 } else { 1 };
+            let follows = (dir == "after" || dir == "before") && !followed_by_punct(text, m.end());
+            (sign * n, unit, follows)
+        };
+        cand(m.start(), m.end(), Sem::Offset { n, unit, follows }, 1)
+    });
+    scan(&p.en_decade, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let y = valid_year(num(c, "y")?)?;
+        cand(m.start(), m.end(), Sem::Decade { y }, 2)
+    });
+}
+
+fn followed_by_punct(text: &str, e: usize) -> bool {
+    match text.get(e..).and_then(|r| r.trim_start_matches([' ', '\t']).chars().next()) {
+        None => true,
+        Some(c) => !c.is_alphanumeric(),
+    }
+}
+
+fn rel_k(r: &str) -> i32 {
+    let l = r.to_lowercase();
+    if l.starts_with("last") || l.starts_with("dern") || l.starts_with("pass") {
+        -1
+    } else if l.starts_with("next") || l.starts_with("proch") {
+        1
+    } else {
+        0
+    }
+}
+
+fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
+    scan(&p.fr_dmy, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mo = fr_month(c.name("m")?.as_str())?;
+        let d = num(c, "d")?;
+        let y = num(c, "y");
+        if y.is_none() && !day_tail_ok(text, m.end()) {
+            return None;
+        }
+        // "sept" is also the number seven: "7 sept" needs a year or a dot
+        if c.name("m")?.as_str().eq_ignore_ascii_case("sept") && y.is_none() {
+            return None;
+        }
+        let wd = c.name("wd").and_then(|w| fr_weekday(w.as_str()));
+        let sem = day_sem(y, mo, d, wd)?;
+        cand(m.start(), m.end(), sem, 3)
+    });
+    scan(&p.fr_my, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mo = fr_month(c.name("m")?.as_str())?;
+        let y = valid_year(num(c, "y")?)?;
+        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Abs(y), m: mo }, 2)
+    });
+    scan(&p.fr_m_rel, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mo = fr_month(c.name("m")?.as_str())?;
+        let sem = if let Some(r) = c.name("r") {
+            Sem::MonthStrict { m: mo, past: rel_k(r.as_str()) < 0 }
+        } else if let Some(r2) = c.name("r2") {
+            Sem::Month { y: YearSpec::Rel(rel_k(r2.as_str())), m: mo }
+        } else {
+            Sem::Month { y: YearSpec::Rel(0), m: mo }
+        };
+        cand(m.start(), m.end(), sem, 2)
+    });
+    scan(&p.fr_bare_m, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let mo = fr_month(c.name("m")?.as_str())?;
+        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Unknown, m: mo }, 1)
+    });
+    scan(&p.fr_rel_year, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let k = rel_k(c.name("r")?.as_str());
+        cand(m.start(), m.end(), Sem::Year { y: YearSpec::Rel(k) }, 1)
+    });
+    scan(&p.fr_this_year, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) || text.get(m.end()..).map_or(false, |r| r.starts_with("-là")) {
+            return None;
+        }
+        cand(m.start(), m.end(), Sem::Year { y: YearSpec::Rel(0) }, 1)
+    });
+    scan(&p.fr_rel_month, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) || text.get(m.end()..).map_or(false, |r| r.starts_with("-là")) {
+            return None;
+        }
+        let k = c.name("r").map_or(0, |r| rel_k(r.as_str()));
+        cand(m.start(), m.end(), Sem::RelMonth(k), 1)
+    });
+    scan(&p.fr_relday, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let l = m.as_str().to_lowercase();
+        let k = if l.starts_with("avant-hier") {
+            -2
+        } else if l.starts_with("après-demain") {
+            2
+        } else if l.starts_with("hier") {
+            -1
+        } else if l.starts_with("demain") {
+            // "le Mali de demain": the future, not a calendar day
+            let pw = prev_word(text, m.start()).to_lowercase();
+            if pw == "de" || pw.ends_with("d'") || pw.ends_with("d’") {
+                return None;
+            }
+            if prev_char(text, m.start()).map_or(false, |c| c == '\'' || c == '’') {
+                return None;
+            }
+            1
+        } else {
+            0
+        };
+        cand(m.start(), m.end(), Sem::RelDay(k), 1)
+    });
+    scan(&p.fr_season, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let s = season_of(c.name("s")?.as_str())?;
+        let ys = if c.name("y").is_some() {
+            YearSpec::Abs(valid_year(num(c, "y")?)?)
+        } else if let Some(r) = c.name("r") {
+            YearSpec::Rel(rel_k(r.as_str()))
+        } else if c.name("c").is_some() {
+            YearSpec::Rel(0)
+        } else {
+            return None;
+        };
+        cand(m.start(), m.end(), Sem::Season { y: ys, s }, 2)
+    });
+    scan(&p.fr_wd, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let wd = fr_weekday(c.name("wd")?.as_str())?;
+        let dir = match c.name("r") {
+            Some(r) if rel_k(r.as_str()) < 0 => Dir::Past,
+            Some(_) => Dir::Future,
+            None => Dir::Auto,
+        };
+        cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
+    });
+    scan(&p.fr_ago, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let n = word_num(c.name("n")?.as_str())?;
+        let unit = unit_of(c.name("u")?.as_str())?;
+        cand(m.start(), m.end(), Sem::Ago { n, unit }, 1)
+    });
+    scan(&p.fr_offset, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let nw = next_word(text, m.end()).to_lowercase();
+        let event_follows = matches!(nw.as_str(), "de" | "du" | "des" | "d");
+        let (n, unit, follows) = if c.name("l").is_some() {
+            if event_follows {
+                return None;
+            }
+            let k = if m.as_str().to_lowercase().contains("surlendemain") { 2 } else { 1 };
+            (k, Unit::Day, false)
+        } else if c.name("v").is_some() {
+            if event_follows {
+                return None;
+            }
+            (-1, Unit::Day, false)
+        } else if c.name("av").is_some() {
+            if event_follows {
+                return None;
+            }
+            (-2, Unit::Day, false)
+        } else {
+            let pw = trim_punct(prev_word(text, m.start()));
+            if eq_any(pw, &["dans", "pendant", "sous", "en", "ici", "depuis", "moins", "plus"]) {
+                return None;
+            }
+            let n = word_num(c.name("n")?.as_str())?;
+            let unit = unit_of(c.name("u")?.as_str())?;
+            let dir = c.name("dir")?.as_str().to_lowercase();
+            let sign = if dir.starts_with("avant") || dir.contains("tôt") || dir.starts_with("aupar") { -1 } else { 1 };
+            let follows = (dir == "après" || dir == "avant") && !followed_by_punct(text, m.end());
+            (sign * n, unit, follows)
+        };
+        cand(m.start(), m.end(), Sem::Offset { n, unit, follows }, 1)
+    });
+    scan(&p.fr_decade, text, out, |c| {
+        let m = c.get(0)?;
+        if !bounded(text, m.start(), m.end()) {
+            return None;
+        }
+        let raw = num(c, "y")?;
+        let y = if raw < 100 { if raw >= 30 { 1900 + raw } else { 2000 + raw } } else { raw };
+        let y = valid_year(y)?;
+        cand(c.name("a")?.start(), m.end(), Sem::Decade { y }, 2)
+    });
+}
+
+fn collect_ar(text: &str, p: &Pats, out: &mut Vec<Cand>) {
+    scan(&p.ar_date, text, out, |c| {
+        let m = c.get(0)?;
+        let has_y = c.name("y").is_some();
+        if !ar_bounded(text, m.start(), m.end(), has_y) {
+            return None;
+        }
+        if let Some(dg) = c.name("d") {
+            if prev_char(text, dg.start()).map_or(false, |q| q.is_numeric()) {
+                return None;
+            }
+        }
+        let mo = ar_month(c.name("m")?.as_str())?;
+        if let Some(m2) = c.name("m2") {
+            if ar_month(m2.as_str())? != mo {
+                return None;
+            }
+        }
+        let sem = match (num(c, "d"), num(c, "y")) {
+            (Some(d), y) => day_sem(y, mo, d, None)?,
+            (None, Some(y)) => Sem::Month { y: YearSpec::Abs(valid_year(y)?), m: mo },
+            (None, None) => return None,
+        };
+        let prio = if matches!(sem, Sem::Day { .. }) { 3 } else { 2 };
+        cand(m.start(), m.end(), sem, prio)
+    });
+    scan(&p.ar_relday, text, out, |c| {
+        let m = c.get(0)?;
+        if !ar_bounded(text, m.start(), m.end(), false) {
+            return None;
+        }
+        let s = m.as_str();
+        let k = if s.starts_with("اليوم") {
+            // "اليوم العالمي", "اليوم التالي": "day", not "today"
+            let nw = next_word(text, m.end());
+            if nw.starts_with("ال") {
+                return None;
+            }
+            0
+        } else if s.starts_with("أول") || s.contains("الأول") {
+            -2
+        } else if s.starts_with("بعد") {
+            2
+        } else if s.starts_with("غد") {
+            1
+        } else {
+            -1
+        };
+        cand(m.start(), m.end(), Sem::RelDay(k), 1)
+    });
+    scan(&p.ar_wd, text, out, |c| {
+        let m = c.get(0)?;
+        if !ar_bounded(text, m.start(), m.end(), false) {
+            return None;
+        }
+        let wd = ar_weekday(c.name("wd")?.as_str())?;
+        let dir = match c.name("r").map(|r| r.as_str()) {
+            Some("الماضي") | Some("الفائت") => Dir::Past,
+            Some(_) => Dir::Future,
+            None if c.name("yawm").is_some() => Dir::Auto,
+            None => return None,
+        };
+        cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
+    });
+    scan(&p.ar_offset, text, out, |c| {
+        let m = c.get(0)?;
+        if !ar_bounded(text, m.start(), m.end(), false) {
+            return None;
+        }
+        let k = if c.name("k")?.as_str() == "التالي" { 1 } else { -1 };
+        cand(m.start(), m.end(), Sem::Offset { n: k, unit: Unit::Day, follows: false }, 1)
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Overlap resolution, coordination, normalisation
+// ---------------------------------------------------------------------------
+
+fn tag_with(text: &str, langs: Langs, lang: TimeLang, anchor: Option<NaiveDate>) -> Vec<TimeExpr> {
+    let mut cands = Vec::new();
+    collect(text, langs, &mut cands);
+    if cands.is_empty() {
+        return Vec::new();
+    }
+    // longest first, then priority, then leftmost
+    cands.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(b.prio.cmp(&a.prio))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: BTreeMap<usize, Cand> = BTreeMap::new();
+    for c in cands {
+        let overlaps = kept.range(..c.end).next_back().map_or(false, |(_, k)| k.end > c.start);
+        if !overlaps {
+            kept.insert(c.start, c);
+        }
+    }
+    let mut kept: Vec<Cand> = kept.into_values().collect();
+    distribute_years(text, &mut kept);
+
+    // first pass: everything except offsets
+    let mut resolved: Vec<Option<Res>> = kept
+        .iter()
+        .map(|c| match c.sem {
+            Sem::Offset { .. } => None,
+            _ => resolve(text, c, lang, anchor),
+        })
+        .collect();
+    // second pass: offsets relative to another resolved expression
+    for i in 0..kept.len() {
+        if let Sem::Offset { n, unit, follows } = kept[i].sem {
+            resolved[i] = resolve_offset(text, &kept, &resolved, i, n, unit, follows);
+        }
+    }
+    kept.iter()
+        .zip(resolved)
+        .filter_map(|(c, r)| {
+            let r = r?;
+            let surface = text.get(c.start..c.end)?;
+            Some(TimeExpr {
+                start: c.start,
+                end: c.end,
+                text: surface.to_string(),
+                value: format_value(r.gran, r.start),
+                granularity: r.gran,
+                range_start: r.start,
+                range_end: r.end,
+                relative: r.relative,
+            })
+        })
+        .collect()
+}
+
+/// "September or October of next year": spread the year of the last month of a
+/// coordinated list over the year-less months before it.
+fn distribute_years(text: &str, kept: &mut [Cand]) {
+    if kept.len() < 2 {
+        return;
+    }
+    for i in (0..kept.len() - 1).rev() {
+        if let Sem::Month { y: YearSpec::Unknown, m } = kept[i].sem {
+            let next = kept[i + 1];
+            let ys = match next.sem {
+                Sem::Month { y, .. } if y != YearSpec::Unknown => Some(y),
+                Sem::Day { y, .. } if y != YearSpec::Unknown => Some(y),
+                _ => None,
+            };
+            if let (Some(ys), Some(between)) = (ys, text.get(kept[i].end..next.start)) {
+                let t = between.trim_matches(|c: char| c.is_whitespace() || c == ',');
+                let conn = ["", "or", "and", "to", "ou", "et", "à", "-", "–", "through", "until", "au", "أو", "و", "او"];
+                if conn.iter().any(|k| k.eq_ignore_ascii_case(t)) {
+                    kept[i].sem = Sem::Month { y: ys, m };
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Res {
+    gran: Granularity,
+    start: NaiveDate,
+    end: NaiveDate,
+    relative: bool,
+}
+
+fn format_value(g: Granularity, d: NaiveDate) -> String {
+    match g {
+        Granularity::Day => format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+        Granularity::Month => format!("{:04}-{:02}", d.year(), d.month()),
+        Granularity::Season | Granularity::Year | Granularity::Decade => format!("{:04}", d.year()),
+    }
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn day_res(d: NaiveDate, relative: bool) -> Res {
+    Res { gran: Granularity::Day, start: d, end: d, relative }
+}
+
+fn month_res(y: i32, m: u32, relative: bool) -> Option<Res> {
+    let start = ymd(y, m, 1)?;
+    let (ny, nm) = if m == 12 { (y.checked_add(1)?, 1) } else { (y, m + 1) };
+    let end = ymd(ny, nm, 1)?.pred_opt()?;
+    Some(Res { gran: Granularity::Month, start, end, relative })
+}
+
+fn year_res(y: i32, relative: bool) -> Option<Res> {
+    Some(Res { gran: Granularity::Year, start: ymd(y, 1, 1)?, end: ymd(y, 12, 31)?, relative })
+}
+
+fn season_range(y: i32, s: Season) -> Option<(NaiveDate, NaiveDate)> {
+    Some(match s {
+        Season::Spring => (ymd(y, 3, 1)?, ymd(y, 5, 31)?),
+        Season::Summer => (ymd(y, 6, 1)?, ymd(y, 8, 31)?),
+        Season::Autumn => (ymd(y, 9, 1)?, ymd(y, 11, 30)?),
+        Season::Winter => (ymd(y, 12, 1)?, ymd(y.checked_add(1)?, 3, 1)?.pred_opt()?),
+    })
+}
+
+fn shift_month(y: i32, m: u32, k: i64) -> Option<(i32, u32)> {
+    let idx = (y as i64).checked_mul(12)?.checked_add(m as i64 - 1)?.checked_add(k)?;
+    let ny = idx.div_euclid(12);
+    let nm = idx.rem_euclid(12) as u32 + 1;
+    Some((i32::try_from(ny).ok()?, nm))
+}
+
+fn add_days(d: NaiveDate, k: i64) -> Option<NaiveDate> {
+    if k >= 0 {
+        d.checked_add_days(Days::new(k as u64))
+    } else {
+        d.checked_sub_days(Days::new(k.unsigned_abs()))
+    }
+}
+
+fn resolve(text: &str, c: &Cand, lang: TimeLang, anchor: Option<NaiveDate>) -> Option<Res> {
+    match c.sem {
+        Sem::Day { y, m, d, wd } => match y {
+            YearSpec::Abs(y) => Some(day_res(ymd(y, m, d)?, false)),
+            YearSpec::Rel(k) => Some(day_res(ymd(anchor?.year().checked_add(k)?, m, d)?, true)),
+            YearSpec::Unknown => {
+                let a = anchor?;
+                if let Some(wd) = wd {
+                    let mut best: Option<(i64, NaiveDate)> = None;
+                    for dy in -7..=7 {
+                        if let Some(dt) = ymd(a.year() + dy, m, d) {
+                            if dt.weekday() == wd {
+                                let dist = dt.signed_duration_since(a).num_days().abs();
+                                if best.map_or(true, |(bd, _)| dist < bd) {
+                                    best = Some((dist, dt));
+                                }
+                            }
+                        }
+                    }
+                    if let Some((_, dt)) = best {
+                        return Some(day_res(dt, true));
+                    }
+                }
+                let past = (0..=8).filter_map(|k| ymd(a.year() - k, m, d)).find(|dt| *dt <= a);
+                let fut = (0..=8).filter_map(|k| ymd(a.year() + k, m, d)).find(|dt| *dt >= a);
+                let pick = match tense(text, c.start, c.end, lang) {
+                    Tense::Past => past,
+                    Tense::Future => fut,
+                    Tense::Unknown => match (past, fut) {
+                        (Some(p), Some(f)) => {
+                            if a.signed_duration_since(p) <= f.signed_duration_since(a) {
+                                Some(p)
+                            } else {
+                                Some(f)
+                            }
+                        }
+                        (p, f) => p.or(f),
+                    },
+                };
+                Some(day_res(pick?, true))
+            }
+        },
+        Sem::Month { y, m } => match y {
+            YearSpec::Abs(y) => month_res(y, m, false),
+            YearSpec::Rel(k) => month_res(anchor?.year().checked_add(k)?, m, true),
+            YearSpec::Unknown => {
+                let a = anchor?;
+                let am = a.month();
+                let py = if m <= am { a.year() } else { a.year() - 1 };
+                let fy = if m >= am { a.year() } else { a.year() + 1 };
+                let y = match tense(text, c.start, c.end, lang) {
+                    Tense::Past => py,
+                    Tense::Future => fy,
+                    Tense::Unknown => {
+                        let dp = (a.year() - py) * 12 + am as i32 - m as i32;
+                        let df = (fy - a.year()) * 12 + m as i32 - am as i32;
+                        if dp <= df {
+                            py
+                        } else {
+                            fy
+                        }
+                    }
+                };
+                month_res(y, m, true)
+            }
+        },
+        Sem::MonthStrict { m, past } => {
+            let a = anchor?;
+            let y = if past {
+                if m < a.month() {
+                    a.year()
+                } else {
+                    a.year() - 1
+                }
+            } else if m > a.month() {
+                a.year()
+            } else {
+                a.year() + 1
+            };
+            month_res(y, m, true)
+        }
+        Sem::Year { y } => match y {
+            YearSpec::Abs(y) => year_res(y, false),
+            YearSpec::Rel(k) => year_res(anchor?.year().checked_add(k)?, true),
+            YearSpec::Unknown => None,
+        },
+        Sem::Season { y, s } => {
+            let (yy, relative) = match y {
+                YearSpec::Abs(y) => (y, false),
+                YearSpec::Rel(0) => (anchor?.year(), true),
+                YearSpec::Rel(k) => {
+                    let a = anchor?;
+                    let mut found = None;
+                    if k < 0 {
+                        for yy in (a.year() - 2..=a.year()).rev() {
+                            if season_range(yy, s)?.1 < a {
+                                found = Some(yy);
+                                break;
+                            }
+                        }
+                    } else {
+                        for yy in a.year() - 1..=a.year() + 2 {
+                            if season_range(yy, s)?.0 > a {
+                                found = Some(yy);
+                                break;
+                            }
+                        }
+                    }
+                    (found?, true)
+                }
+                YearSpec::Unknown => return None,
+            };
+            let (st, en) = season_range(yy, s)?;
+            Some(Res { gran: Granularity::Season, start: st, end: en, relative })
+        }
+        Sem::Decade { y } => Some(Res {
+            gran: Granularity::Decade,
+            start: ymd(y, 1, 1)?,
+            end: ymd(y + 9, 12, 31)?,
+            relative: false,
+        }),
+        Sem::RelDay(k) => Some(day_res(add_days(anchor?, k)?, true)),
+        Sem::RelMonth(k) => {
+            let a = anchor?;
+            let (y, m) = shift_month(a.year(), a.month(), k as i64)?;
+            month_res(y, m, true)
+        }
+        Sem::Weekday { wd, dir } => {
+            let a = anchor?;
+            let dir = match dir {
+                Dir::Auto => match tense(text, c.start, c.end, lang) {
+                    Tense::Future => Dir::Future,
+                    _ => Dir::Past,
+                },
+                d => d,
+            };
+            let aw = a.weekday().num_days_from_monday() as i64;
+            let w = wd.num_days_from_monday() as i64;
+            let k = if dir == Dir::Future {
+                let f = (w - aw).rem_euclid(7);
+                if f == 0 {
+                    7
+                } else {
+                    f
+                }
+            } else {
+                let b = (aw - w).rem_euclid(7);
+                -(if b == 0 { 7 } else { b })
+            };
+            Some(day_res(add_days(a, k)?, true))
+        }
+        Sem::Ago { n, unit } => {
+            let a = anchor?;
+            match unit {
+                Unit::Day => Some(day_res(add_days(a, -n)?, true)),
+                Unit::Month => {
+                    let (y, m) = shift_month(a.year(), a.month(), -n)?;
+                    month_res(y, m, true)
+                }
+                Unit::Year => year_res(a.year().checked_sub(i32::try_from(n).ok()?)?, true),
+            }
+        }
+        Sem::Offset { .. } => None,
+    }
+}
+
+fn resolve_offset(
+    text: &str,
+    kept: &[Cand],
+    resolved: &[Option<Res>],
+    i: usize,
+    n: i64,
+    unit: Unit,
+    follows: bool,
+) -> Option<Res> {
+    let me = kept.get(i)?;
+    let reference: Option<Res> = if follows {
+        // "ten days after December 20": the next expression, right after
+        let next = kept.get(i + 1)?;
+        let between = text.get(me.end..next.start)?;
+        if !between.trim().is_empty() {
+            return None;
+        }
+        let r = (*resolved.get(i + 1)?)?;
+        Some(r)
+    } else {
+        let (s0, _) = sentence_bounds(text, me.start, me.end);
+        let prev_start = match text.get(..s0).and_then(|b| b.char_indices().next_back()) {
+            Some((pi, _)) => sentence_bounds(text, pi, pi).0,
+            None => s0,
+        };
+        let mut found = None;
+        for j in (0..i).rev() {
+            let k = kept.get(j)?;
+            if k.start < prev_start {
+                break;
+            }
+            if matches!(k.sem, Sem::Offset { .. }) && resolved.get(j).map_or(true, |r| r.is_none()) {
+                continue;
+            }
+            if let Some(r) = resolved.get(j).copied().flatten() {
+                let fits = match unit {
+                    Unit::Day => r.gran == Granularity::Day,
+                    Unit::Month => matches!(r.gran, Granularity::Day | Granularity::Month),
+                    Unit::Year => r.gran != Granularity::Decade,
+                };
+                if fits {
+                    found = Some(r);
+                    break;
+                }
+            }
+        }
+        found
+    };
+    let r = reference?;
+    match unit {
+        Unit::Day => {
+            if r.gran != Granularity::Day {
+                return None;
+            }
+            Some(day_res(add_days(r.start, n)?, r.relative))
+        }
+        Unit::Month => {
+            let (y, m) = shift_month(r.start.year(), r.start.month(), n)?;
+            month_res(y, m, r.relative)
+        }
+        Unit::Year => year_res(r.start.year().checked_add(i32::try_from(n).ok()?)?, r.relative),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sentences and tense
+// ---------------------------------------------------------------------------
+
+fn is_sentence_end(text: &str, i: usize, ch: char) -> bool {
+    match ch {
+        '!' | '?' | '؟' | '。' => true,
+        '\n' => {
+            // a blank line (two newlines, possibly with spaces between)
+            let after = text.get(i + 1..).unwrap_or("");
+            let before = text.get(..i).unwrap_or("");
+            after.trim_start_matches([' ', '\t', '\r']).starts_with('\n')
+                || before.trim_end_matches([' ', '\t', '\r']).ends_with('\n')
+        }
+        '.' => {
+            let followed_ws = next_char(text, i + 1).map_or(true, |c| c.is_whitespace());
+            if !followed_ws {
+                return false;
+            }
+            // abbreviations: "Mr.", "Dr.", "U.S.", "Gen."
+            let before = text.get(..i).unwrap_or("");
+            let tok: Vec<char> = before
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic() || *c == '.')
+                .take(5)
+                .collect();
+            let len = tok.len();
+            let starts_upper = tok.last().map_or(false, |c| c.is_uppercase());
+            !(len > 0 && len <= 3 && starts_upper)
+        }
+        _ => false,
+    }
+}
+
+fn sentence_bounds(text: &str, s: usize, e: usize) -> (usize, usize) {
+    let s = floor_boundary(text, s);
+    let e = floor_boundary(text, e.max(s));
+    let mut a = 0usize;
+    for (i, ch) in text[..s].char_indices().rev() {
+        if s - i > 600 {
+            a = i + ch.len_utf8();
+            break;
+        }
+        if is_sentence_end(text, i, ch) {
+            a = i + ch.len_utf8();
+            break;
+        }
+    }
+    let mut b = text.len();
+    for (off, ch) in text[e..].char_indices() {
+        let i = e + off;
+        if off > 600 || is_sentence_end(text, i, ch) {
+            b = i;
+            break;
+        }
+    }
+    (a, b)
+}
+
+fn tense(text: &str, s: usize, e: usize, lang: TimeLang) -> Tense {
+    if lang == TimeLang::Ar {
+        return Tense::Unknown;
+    }
+    let (a, b) = sentence_bounds(text, s, e);
+    let sent = match text.get(a..b) {
+        Some(x) => x,
+        None => return Tense::Unknown,
+    };
+    let mut strong: Option<(usize, Tense)> = None;
+    let mut weak: Option<(usize, Tense)> = None;
+    let mut buf = String::new();
+    let mut prev = String::new();
+    let mut ws: Option<usize> = None;
+    let mut handle = |ws: usize, we: usize, buf: &mut String, prev: &mut String| {
+        let (gs, ge) = (a + ws, a + we);
+        buf.clear();
+        for ch in sent[ws..we].chars() {
+            buf.extend(ch.to_lowercase());
+        }
+        if !(gs >= s && ge <= e) {
+            let dist = if ge <= s { s - ge } else { gs.saturating_sub(e) };
+            let cls = match lang {
+                TimeLang::En => classify_en(buf, prev),
+                TimeLang::Fr => classify_fr(buf, prev),
+                TimeLang::Ar => None,
+            };
+            if let Some((is_strong, t)) = cls {
+                let slot = if is_strong { &mut strong } else { &mut weak };
+                if slot.map_or(true, |(d, _)| dist < d) {
+                    *slot = Some((dist, t));
+                }
+            }
+        }
+        std::mem::swap(prev, buf);
+    };
+    for (i, ch) in sent.char_indices() {
+        if ch.is_alphabetic() {
+            if ws.is_none() {
+                ws = Some(i);
+            }
+        } else if let Some(st) = ws.take() {
+            handle(st, i, &mut buf, &mut prev);
+        }
+    }
+    if let Some(st) = ws.take() {
+        handle(st, sent.len(), &mut buf, &mut prev);
+    }
+    strong.or(weak).map_or(Tense::Unknown, |(_, t)| t)
+}
+
+const EN_IRREGULAR_PAST: &[&str] = &[
+    "took", "fell", "came", "began", "left", "made", "went", "saw", "won", "lost", "fled", "led",
+    "said", "told", "sent", "gave", "met", "broke", "struck", "held", "became", "brought",
+    "caught", "drove", "fought", "found", "got", "hit", "kept", "knew", "overran", "ran", "rose",
+    "shot", "spoke", "stood", "swept", "thought", "threw", "withdrew", "wrote", "paid", "began",
+    "sought", "seized", "did", "built", "chose", "overthrew", "forced",
+];
+const EN_ED_NOT_PAST: &[&str] = &[
+    "united", "armed", "based", "red", "need", "speed", "hundred", "bed", "feed", "seed", "shed",
+    "indeed", "proceed", "exceed", "succeed", "concerned", "related", "called", "detailed",
+    "limited", "expected", "scheduled", "planned", "advanced", "alleged", "so", "interested",
+    "qualified", "unprecedented", "sophisticated", "isolated", "organized", "organised",
+    "heightened", "continued", "renewed", "mixed", "tired", "wanted", "supposed", "used",
+    "experienced", "talented", "coordinated", "integrated", "unified", "divided", "embed",
+    "breed", "creed", "greed", "weed", "steed", "deed", "reed", "freed", "agreed",
+];
+
+fn classify_en(w: &str, prev: &str) -> Option<(bool, Tense)> {
+    match w {
+        "will" | "shall" | "ll" | "would" | "expected" | "scheduled" | "due" | "upcoming"
+        | "forthcoming" | "planned" | "plans" | "slated" | "next" | "tomorrow" => {
+            return Some((true, Tense::Future))
+        }
+        "be" if prev == "to" => return Some((true, Tense::Future)),
+        "was" | "were" | "had" | "has" | "have" | "been" | "ago" | "yesterday" | "did" => {
+            return Some((true, Tense::Past))
+        }
+        _ => {}
+    }
+    if EN_IRREGULAR_PAST.contains(&w) {
+        return Some((false, Tense::Past));
+    }
+    if w.len() >= 5 && w.ends_with("ed") && !EN_ED_NOT_PAST.contains(&w) {
+        return Some((false, Tense::Past));
+    }
+    None
+}
+
+const FR_RA_NOT_FUTURE: &[&str] = &[
+    "sahara", "caméra", "opéra", "extra", "contra", "tiara", "mantra", "cobra", "ultra", "intra",
+    "entra", "déclara", "montra", "tira", "assura", "para", "kara", "zebra", "algebra", "sierra",
+    "libéra", "opéra", "dura", "mura", "ira", "guerra", "terra", "era",
+];
+const FR_E_NOT_PAST: &[&str] = &[
+    "année", "société", "sécurité", "armée", "journée", "entrée", "idée", "communauté",
+    "autorité", "liberté", "unité", "comité", "côté", "soirée", "matinée", "durée", "arrivée",
+    "assemblée", "fusée", "pensée", "volonté", "majorité", "minorité", "priorité", "stabilité",
+    "capacité", "activité", "identité", "réalité", "difficulté", "intégrité", "souveraineté",
+    "musée", "lycée", "poignée", "contrée", "vallée", "cité", "santé", "été",
+];
+
+fn classify_fr(w: &str, prev: &str) -> Option<(bool, Tense)> {
+    match w {
+        "sera" | "seront" | "serons" | "aura" | "auront" | "fera" | "feront" | "iront"
+        | "pourra" | "pourront" | "devra" | "devront" | "doit" | "doivent" | "devrait"
+        | "devraient" | "va" | "vont" | "prochain" | "prochaine" | "prochains" | "prochaines"
+        | "prévu" | "prévue" | "prévus" | "prévues" | "demain" => return Some((true, Tense::Future)),
+        "a" if prev != "y" && prev != "il" => return Some((true, Tense::Past)),
+        "ont" | "avait" | "avaient" | "était" | "étaient" | "fut" | "furent" | "été" | "eu"
+        | "hier" | "dernier" | "dernière" | "avons" | "ai" | "eut" => {
+            return Some((true, Tense::Past))
+        }
+        _ => {}
+    }
+    let n = w.chars().count();
+    if n >= 5
+        && (w.ends_with("ra") || w.ends_with("ront") || w.ends_with("rons") || w.ends_with("rai"))
+        && !FR_RA_NOT_FUTURE.contains(&w)
+    {
+        return Some((false, Tense::Future));
+    }
+    if n >= 5
+        && (w.ends_with('é') || w.ends_with("ée") || w.ends_with("és") || w.ends_with("ées"))
+        && !FR_E_NOT_PAST.contains(&w)
+    {
+        return Some((false, Tense::Past));
+    }
+    if matches!(w, "pris" | "prise" | "mis" | "mise" | "fait" | "dit" | "vu" | "pu" | "mort" | "morts" | "conquis" | "repris" | "reprise") {
+        return Some((false, Tense::Past));
+    }
+    None
+}

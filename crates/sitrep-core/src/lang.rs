@@ -1,0 +1,84 @@
+//! Language identification with lingua, per document and per paragraph.
+
+use std::sync::LazyLock;
+
+use lingua::{Language, LanguageDetector, LanguageDetectorBuilder};
+
+static DETECTOR: LazyLock<LanguageDetector> = LazyLock::new(|| {
+    LanguageDetectorBuilder::from_languages(&[
+        Language::English,
+        Language::French,
+        Language::Arabic,
+        Language::Spanish,
+        Language::Portuguese,
+        Language::German,
+    ])
+    .with_minimum_relative_distance(0.05)
+    .build()
+});
+
+fn code(l: Language) -> &'static str {
+    match l {
+        Language::English => "en",
+        Language::French => "fr",
+        Language::Arabic => "ar",
+        Language::Spanish => "es",
+        Language::Portuguese => "pt",
+        Language::German => "de",
+        #[allow(unreachable_patterns)]
+        _ => "und",
+    }
+}
+
+/// The ISO 639-1 code of the language of `text`, or `None` when unsure.
+/// Long texts are sampled (the first 2,000 characters of letters suffice).
+pub fn detect(text: &str) -> Option<&'static str> {
+    let sample: String = text.chars().take(2000).collect();
+    if sample.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+        return None;
+    }
+    // Script decides Arabic at once.
+    let arabic = sample
+        .chars()
+        .filter(|c| ('\u{0600}'..='\u{06ff}').contains(c))
+        .count();
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    if arabic * 2 > letters {
+        return Some("ar");
+    }
+    DETECTOR.detect_language_of(&sample).map(code)
+}
+
+/// The language of a whole document: the language of the most body text.
+pub fn detect_document<'a>(paragraphs: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> &'static str {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for (text, lang) in paragraphs {
+        if let Some(l) = lang.and_then(static_code) {
+            match counts.iter_mut().find(|(c, _)| *c == l) {
+                Some(e) => e.1 += text.len(),
+                None => counts.push((l, text.len())),
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or("und", |(c, _)| c)
+}
+
+fn static_code(s: &str) -> Option<&'static str> {
+    ["en", "fr", "ar", "es", "pt", "de"].into_iter().find(|c| *c == s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_short_french_and_english() {
+        assert_eq!(detect("L'armée malienne est entrée en action pour reprendre la ville."), Some("fr"));
+        assert_eq!(detect("The Security Council authorized the deployment of the force."), Some("en"));
+        assert_eq!(detect("دعا مجلس الامن السلطات المالية"), Some("ar"));
+        assert_eq!(detect("12 34"), None);
+    }
+}

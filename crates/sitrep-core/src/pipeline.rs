@@ -1,0 +1,203 @@
+//! The pipeline: stages that each declare what they need and what they fill in,
+//! run in an order the pipeline checks when it is built.
+
+use std::path::Path;
+
+use crate::clean;
+use crate::document::{AnchorSource, BlockKind, Document, Paragraph};
+use crate::error::{Error, Result};
+use crate::read::{self, RawDoc, ReadOptions};
+use crate::{lang, sentence};
+
+/// A part of a document that a stage fills in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Cleaned text, paragraphs, offsets.
+    Text,
+    /// Language of the document and its paragraphs.
+    Language,
+    /// Sentence spans.
+    Sentences,
+    /// Publication date (the anchor).
+    Published,
+    /// Entities.
+    Entities,
+    /// Dates.
+    Dates,
+    /// Events.
+    Events,
+}
+
+/// One step of the pipeline.
+pub trait Stage: Send + Sync {
+    /// Name, for errors and timings.
+    fn name(&self) -> &'static str;
+    /// Fields that must be filled before this stage runs.
+    fn requires(&self) -> &'static [Field] {
+        &[]
+    }
+    /// Fields this stage fills.
+    fn assigns(&self) -> &'static [Field];
+    /// Runs the stage on one document.
+    fn process(&self, doc: &mut Document) -> Result<()>;
+}
+
+/// Options of a pipeline run.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineOptions {
+    /// Reading limits.
+    pub read: ReadOptions,
+    /// Publication date given by the caller (overrides what the document says).
+    pub published: Option<chrono::NaiveDate>,
+}
+
+/// Stage: language of each paragraph and of the document.
+struct LangStage;
+
+impl Stage for LangStage {
+    fn name(&self) -> &'static str {
+        "lang"
+    }
+    fn requires(&self) -> &'static [Field] {
+        &[Field::Text]
+    }
+    fn assigns(&self) -> &'static [Field] {
+        &[Field::Language]
+    }
+    fn process(&self, doc: &mut Document) -> Result<()> {
+        for p in &mut doc.paragraphs {
+            let t = &doc.text[p.span.start..p.span.end];
+            p.language = lang::detect(t).map(str::to_string);
+        }
+        let body = doc
+            .paragraphs
+            .iter()
+            .filter(|p| p.kind == BlockKind::Body)
+            .map(|p| (&doc.text[p.span.start..p.span.end], p.language.as_deref()));
+        let mut l = lang::detect_document(body);
+        if l == "und" {
+            l = lang::detect(&doc.text).unwrap_or("und");
+        }
+        doc.language = l.to_string();
+        Ok(())
+    }
+}
+
+/// Stage: sentence spans.
+struct SentenceStage;
+
+impl Stage for SentenceStage {
+    fn name(&self) -> &'static str {
+        "sentences"
+    }
+    fn requires(&self) -> &'static [Field] {
+        &[Field::Text]
+    }
+    fn assigns(&self) -> &'static [Field] {
+        &[Field::Sentences]
+    }
+    fn process(&self, doc: &mut Document) -> Result<()> {
+        doc.sentences = sentence::split(&doc.text);
+        Ok(())
+    }
+}
+
+/// The configured sequence of stages.
+pub struct Pipeline {
+    stages: Vec<Box<dyn Stage>>,
+    opts: PipelineOptions,
+}
+
+impl Pipeline {
+    /// The standard pipeline.
+    pub fn new(opts: PipelineOptions) -> Result<Self> {
+        let stages: Vec<Box<dyn Stage>> = vec![Box::new(LangStage), Box::new(SentenceStage)];
+        Self::with_stages(stages, opts)
+    }
+
+    /// A pipeline of the given stages; fails when a stage needs a field no earlier stage fills.
+    pub fn with_stages(stages: Vec<Box<dyn Stage>>, opts: PipelineOptions) -> Result<Self> {
+        let mut have = vec![Field::Text];
+        for s in &stages {
+            for r in s.requires() {
+                if !have.contains(r) {
+                    return Err(Error::Invalid(format!(
+                        "pipeline: stage `{}` needs {:?}, which no earlier stage fills",
+                        s.name(),
+                        r
+                    )));
+                }
+            }
+            have.extend_from_slice(s.assigns());
+        }
+        Ok(Pipeline { stages, opts })
+    }
+
+    /// The options.
+    pub fn options(&self) -> &PipelineOptions {
+        &self.opts
+    }
+
+    /// Reads a file and runs the pipeline on each document in it (a feed holds several).
+    pub fn process_path(&self, path: &Path) -> Result<Vec<Document>> {
+        let raws = read::read_path(path, &self.opts.read)?;
+        raws.into_iter().map(|r| self.process_raw(r)).collect()
+    }
+
+    /// Reads bytes and runs the pipeline on each document in them.
+    pub fn process_bytes(&self, source: &str, bytes: &[u8], ext: &str) -> Result<Vec<Document>> {
+        let raws = read::read_bytes(source, bytes, ext, &self.opts.read)?;
+        raws.into_iter().map(|r| self.process_raw(r)).collect()
+    }
+
+    /// Cleans a reader's output and runs every stage on it.
+    pub fn process_raw(&self, raw: RawDoc) -> Result<Document> {
+        let mut doc = prepare(raw);
+        if doc.text.trim().is_empty() {
+            return Err(Error::Empty(doc.source));
+        }
+        if let Some(p) = self.opts.published {
+            doc.meta.published = Some(p.format("%Y-%m-%d").to_string());
+            doc.meta.published_source = Some(AnchorSource::Given);
+        }
+        for s in &self.stages {
+            s.process(&mut doc)?;
+        }
+        Ok(doc)
+    }
+}
+
+/// Cleans a reader's output into a document with no extraction yet.
+pub fn prepare(raw: RawDoc) -> Document {
+    let c = clean::clean(&raw.text);
+    let mut meta = raw.meta;
+    if meta.title.is_none() {
+        meta.title = c.title.clone();
+    }
+    if meta.published.is_some() {
+        meta.published_source = Some(AnchorSource::Metadata);
+    }
+    let paragraphs = c
+        .blocks
+        .iter()
+        .map(|(span, kind)| Paragraph {
+            span: *span,
+            language: None,
+            kind: *kind,
+        })
+        .collect();
+    Document {
+        source: raw.source,
+        format: raw.format,
+        meta,
+        language: "und".to_string(),
+        text: c.text,
+        original: raw.text,
+        offsets: c.offsets,
+        paragraphs,
+        sentences: Vec::new(),
+        entities: Vec::new(),
+        dates: Vec::new(),
+        events: Vec::new(),
+    }
+}

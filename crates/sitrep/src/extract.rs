@@ -1,0 +1,134 @@
+//! `sitrep extract`: one JSON object per document, or a readable summary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use sitrep_core::read::ReadOptions;
+use sitrep_core::{output, Document, Pipeline, PipelineOptions};
+
+/// Arguments of `sitrep extract`.
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// Print one JSON object per document (JSON Lines for several).
+    #[arg(long)]
+    json: bool,
+    /// Publication date to anchor relative dates (YYYY-MM-DD); overrides the document's own.
+    #[arg(long, value_parser = parse_date)]
+    published: Option<chrono::NaiveDate>,
+    /// Include the cleaned text in the output.
+    #[arg(long)]
+    with_text: bool,
+    /// Largest file accepted, in bytes.
+    #[arg(long, default_value_t = 50 * 1024 * 1024)]
+    max_bytes: u64,
+    /// Files to read.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+fn parse_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("`{s}` is not a date in YYYY-MM-DD form ({e})"))
+}
+
+/// Runs `sitrep extract`.
+pub fn run(args: ExtractArgs) -> Result<ExitCode> {
+    let pipeline = Pipeline::new(PipelineOptions {
+        read: ReadOptions {
+            max_bytes: args.max_bytes,
+        },
+        published: args.published,
+    })
+    .context("building the pipeline")?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut failed = 0usize;
+    for path in &args.files {
+        match pipeline.process_path(path) {
+            Ok(docs) => {
+                for d in docs {
+                    if args.json {
+                        let v = output::extract_json(&d, args.with_text);
+                        serde_json::to_writer(&mut out, &v)?;
+                        writeln!(out)?;
+                    } else {
+                        summary(&mut out, &d, args.with_text)?;
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("sitrep: {e}");
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn summary(out: &mut impl Write, d: &Document, with_text: bool) -> Result<()> {
+    writeln!(out, "== {}", d.source)?;
+    writeln!(
+        out,
+        "   title: {}\n   published: {}   language: {}   format: {}",
+        d.meta.title.as_deref().unwrap_or("-"),
+        d.meta.published.as_deref().unwrap_or("-"),
+        d.language,
+        d.format.as_str()
+    )?;
+    if !d.entities.is_empty() {
+        writeln!(out, "   entities:")?;
+        for e in &d.entities {
+            writeln!(
+                out,
+                "     {:<12} {} [{}]",
+                e.kind.as_str(),
+                e.name,
+                e.aliases.join(" | ")
+            )?;
+        }
+    }
+    if !d.dates.is_empty() {
+        writeln!(out, "   dates:")?;
+        for t in &d.dates {
+            writeln!(out, "     {:<12} {}", t.value, t.text)?;
+        }
+    }
+    if !d.events.is_empty() {
+        writeln!(out, "   events:")?;
+        for e in &d.events {
+            writeln!(
+                out,
+                "     {} {:<12} {} -> {}",
+                e.date.as_deref().unwrap_or("????"),
+                e.kind.as_str(),
+                e.actors.join(", "),
+                e.targets.join(", ")
+            )?;
+        }
+    }
+    if with_text {
+        writeln!(out, "---\n{}\n---", d.text)?;
+    }
+    Ok(())
+}
+
+/// Runs the pipeline over the demo corpus and prints a summary of each document.
+pub fn demo(corpus: &Path) -> Result<ExitCode> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus)
+        .with_context(|| format!("reading the demo corpus folder {}", corpus.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "README.md"))
+        .collect();
+    files.sort();
+    run(ExtractArgs {
+        json: false,
+        published: None,
+        with_text: false,
+        max_bytes: 50 * 1024 * 1024,
+        files,
+    })
+}

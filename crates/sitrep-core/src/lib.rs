@@ -8,6 +8,7 @@
 pub mod clean;
 pub mod document;
 pub mod error;
+pub mod extract;
 pub mod kb;
 pub mod lang;
 pub mod output;

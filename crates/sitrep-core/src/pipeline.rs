@@ -2,9 +2,12 @@
 //! run in an order the pipeline checks when it is built.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::clean;
-use crate::document::{AnchorSource, BlockKind, Document, Paragraph};
+use crate::document::{AnchorSource, BlockKind, DateMention, Document, Paragraph};
+use crate::extract::{entities, time};
+use crate::kb::Kb;
 use crate::error::{Error, Result};
 use crate::read::{self, RawDoc, ReadOptions};
 use crate::{lang, sentence};
@@ -49,6 +52,8 @@ pub struct PipelineOptions {
     pub read: ReadOptions,
     /// Publication date given by the caller (overrides what the document says).
     pub published: Option<chrono::NaiveDate>,
+    /// A user's actors file, added to the built-in knowledge base.
+    pub actors: Option<std::path::PathBuf>,
 }
 
 /// Stage: language of each paragraph and of the document.
@@ -102,6 +107,97 @@ impl Stage for SentenceStage {
     }
 }
 
+/// Stage: the publication date from a byline or dateline, when metadata gave none.
+struct PublishedStage;
+
+impl Stage for PublishedStage {
+    fn name(&self) -> &'static str {
+        "published"
+    }
+    fn assigns(&self) -> &'static [Field] {
+        &[Field::Published]
+    }
+    fn process(&self, doc: &mut Document) -> Result<()> {
+        if doc.meta.published.is_some() {
+            return Ok(());
+        }
+        if let Some((d, _, _)) = time::find_publication_date(&doc.text) {
+            doc.meta.published = Some(d.format("%Y-%m-%d").to_string());
+            doc.meta.published_source = Some(AnchorSource::Byline);
+        } else {
+            doc.meta.published_source = Some(AnchorSource::None);
+        }
+        Ok(())
+    }
+}
+
+/// The language of the temporal tagger for a document language.
+pub fn time_lang(lang: &str) -> time::TimeLang {
+    match lang {
+        "fr" => time::TimeLang::Fr,
+        "ar" => time::TimeLang::Ar,
+        _ => time::TimeLang::En,
+    }
+}
+
+/// Stage: temporal expressions normalised against the publication date.
+struct DatesStage;
+
+impl Stage for DatesStage {
+    fn name(&self) -> &'static str {
+        "dates"
+    }
+    fn requires(&self) -> &'static [Field] {
+        &[Field::Language, Field::Published]
+    }
+    fn assigns(&self) -> &'static [Field] {
+        &[Field::Dates]
+    }
+    fn process(&self, doc: &mut Document) -> Result<()> {
+        let anchor = doc
+            .meta
+            .published
+            .as_deref()
+            .and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
+        let found = time::tag(&doc.text, time_lang(&doc.language), anchor);
+        doc.dates = found
+            .into_iter()
+            .map(|t| DateMention {
+                text: t.text,
+                start: t.start,
+                end: t.end,
+                value: t.value,
+                granularity: t.granularity.as_str().to_string(),
+                range_start: t.range_start.format("%Y-%m-%d").to_string(),
+                range_end: t.range_end.format("%Y-%m-%d").to_string(),
+                relative: t.relative,
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+/// Stage: named entities with their aliases, linked to the knowledge base.
+struct EntitiesStage {
+    kb: Arc<Kb>,
+}
+
+impl Stage for EntitiesStage {
+    fn name(&self) -> &'static str {
+        "entities"
+    }
+    fn requires(&self) -> &'static [Field] {
+        &[Field::Sentences, Field::Language]
+    }
+    fn assigns(&self) -> &'static [Field] {
+        &[Field::Entities]
+    }
+    fn process(&self, doc: &mut Document) -> Result<()> {
+        doc.entities = entities::extract(doc, &self.kb);
+        Ok(())
+    }
+}
+
 /// The configured sequence of stages.
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
@@ -111,7 +207,17 @@ pub struct Pipeline {
 impl Pipeline {
     /// The standard pipeline.
     pub fn new(opts: PipelineOptions) -> Result<Self> {
-        let stages: Vec<Box<dyn Stage>> = vec![Box::new(LangStage), Box::new(SentenceStage)];
+        let kb = match &opts.actors {
+            Some(p) => Arc::new(Kb::with_actors_file(p)?),
+            None => Kb::global(),
+        };
+        let stages: Vec<Box<dyn Stage>> = vec![
+            Box::new(LangStage),
+            Box::new(SentenceStage),
+            Box::new(PublishedStage),
+            Box::new(DatesStage),
+            Box::new(EntitiesStage { kb }),
+        ];
         Self::with_stages(stages, opts)
     }
 

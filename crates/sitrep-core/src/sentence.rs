@@ -73,7 +73,10 @@ pub fn split(text: &str) -> Vec<Span> {
                     let word_start = text[..i]
                         .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
                         .map_or(0, |p| p + 1);
-                    !is_abbrev(&text[word_start..i])
+                    let w = &text[word_start..i];
+                    let numeric_abbrev = matches!(w.to_lowercase().as_str(), "no" | "nos" | "art" | "vol" | "p" | "pp" | "n°");
+                    let next_digit = next.is_some_and(|c| c.is_ascii_digit());
+                    !(is_abbrev(w) && (!numeric_abbrev || next_digit))
                 } else {
                     true
                 }

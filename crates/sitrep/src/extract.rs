@@ -21,6 +21,9 @@ pub struct ExtractArgs {
     /// Include the cleaned text in the output.
     #[arg(long)]
     with_text: bool,
+    /// An actors file (TOML) to add to the built-in knowledge base.
+    #[arg(long)]
+    actors: Option<PathBuf>,
     /// Largest file accepted, in bytes.
     #[arg(long, default_value_t = 50 * 1024 * 1024)]
     max_bytes: u64,
@@ -41,6 +44,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
             max_bytes: args.max_bytes,
         },
         published: args.published,
+        actors: args.actors.clone(),
     })
     .context("building the pipeline")?;
     let stdout = std::io::stdout();
@@ -128,6 +132,7 @@ pub fn demo(corpus: &Path) -> Result<ExitCode> {
         json: false,
         published: None,
         with_text: false,
+        actors: None,
         max_bytes: 50 * 1024 * 1024,
         files,
     })

@@ -152,7 +152,7 @@ fn is_wrapped(lines: &[Line]) -> bool {
             (20..=100).contains(&n) && !ends_sentence(l.text)
         })
         .count();
-    median <= 90 && mid * 10 >= ne.len() * 5
+    median <= 90 && mid * 10 >= ne.len() * 6
 }
 
 fn split_lines(raw: &str) -> Vec<Line<'_>> {
@@ -188,8 +188,11 @@ fn paragraphs<'a>(lines: &[Line<'a>], wrapped: bool) -> Vec<Para<'a>> {
             } else if wrapped {
                 !blank_since || !ends_sentence(prev.text) || hyph
             } else {
-                // one line, one paragraph, unless a word was broken at the line end
-                !blank_since && hyph && l.text.chars().next().is_some_and(char::is_lowercase)
+                // one line, one paragraph, unless the line clearly goes on
+                !blank_since
+                    && l.text.chars().next().is_some_and(char::is_lowercase)
+                    && !is_debris_line(l.text)
+                    && (hyph || (prev.text.chars().count() >= 40 && !ends_sentence(prev.text)))
             }
         } else {
             false

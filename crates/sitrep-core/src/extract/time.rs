@@ -15,7 +15,7 @@
 //! spans are UTF-8 byte offsets lying on char boundaries.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use regex::{Captures, Regex};
+use regex::{Captures, Regex, RegexSet, SetMatches};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -87,9 +87,21 @@ pub enum TimeLang {
 /// dropped. The result is sorted by `start` and spans never overlap.
 pub fn tag(text: &str, lang: TimeLang, anchor: Option<NaiveDate>) -> Vec<TimeExpr> {
     let langs = match lang {
-        TimeLang::En => Langs { en: true, fr: false, ar: false },
-        TimeLang::Fr => Langs { en: false, fr: true, ar: false },
-        TimeLang::Ar => Langs { en: false, fr: false, ar: true },
+        TimeLang::En => Langs {
+            en: true,
+            fr: false,
+            ar: false,
+        },
+        TimeLang::Fr => Langs {
+            en: false,
+            fr: true,
+            ar: false,
+        },
+        TimeLang::Ar => Langs {
+            en: false,
+            fr: false,
+            ar: true,
+        },
     };
     tag_with(text, langs, lang, anchor)
 }
@@ -106,7 +118,11 @@ pub fn tag(text: &str, lang: TimeLang, anchor: Option<NaiveDate>) -> Vec<TimeExp
 pub fn find_publication_date(text: &str) -> Option<(NaiveDate, usize, usize)> {
     let limit = floor_boundary(text, 1500);
     let head = &text[..limit];
-    let all = Langs { en: true, fr: true, ar: true };
+    let all = Langs {
+        en: true,
+        fr: true,
+        ar: true,
+    };
     // (priority, date, start, end); lower priority is better.
     let mut best: Option<(u8, NaiveDate, usize, usize)> = None;
     let mut non_empty = 0usize;
@@ -132,9 +148,15 @@ pub fn find_publication_date(text: &str) -> Option<(NaiveDate, usize, usize)> {
         let long = raw.chars().count() > 120;
         let mut found: Option<(u8, &TimeExpr)> = None;
         for (cue, prio) in PUB_CUES {
-            if let Some(pos) = lower.find(cue) {
+            let hit = lower
+                .match_indices(cue)
+                .find(|(pos, _)| !prev_char(&lower, *pos).is_some_and(|c| c.is_alphabetic()));
+            if let Some((pos, _)) = hit {
                 let cue_end = pos + cue.len();
-                if let Some(e) = exprs.iter().find(|e| e.start >= cue_end && e.start - cue_end <= 40) {
+                if let Some(e) = exprs
+                    .iter()
+                    .find(|e| e.start >= cue_end && e.start - cue_end <= 40)
+                {
                     found = Some((*prio, e));
                     break;
                 }
@@ -145,12 +167,12 @@ pub fn find_publication_date(text: &str) -> Option<(NaiveDate, usize, usize)> {
                 let mut ok = true;
                 let mut last = 0usize;
                 for e in &exprs {
-                    if !is_noise(&raw[last..e.start]) {
+                    if !raw.get(last..e.start).is_some_and(is_noise) {
                         ok = false;
                     }
                     last = e.end;
                 }
-                ok && is_noise(&raw[last..])
+                ok && raw.get(last..).is_some_and(is_noise)
             };
             if rest_is_noise {
                 found = exprs.first().map(|e| (2u8, e));
@@ -232,19 +254,47 @@ enum Unit {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Sem {
-    Day { y: YearSpec, m: u32, d: u32, wd: Option<Weekday> },
-    Month { y: YearSpec, m: u32 },
+    Day {
+        y: YearSpec,
+        m: u32,
+        d: u32,
+        wd: Option<Weekday>,
+    },
+    Month {
+        y: YearSpec,
+        m: u32,
+    },
     /// "last March" (past = true) / "next March": strictly before/after the anchor month.
-    MonthStrict { m: u32, past: bool },
-    Year { y: YearSpec },
-    Season { y: YearSpec, s: Season },
-    Decade { y: i32 },
+    MonthStrict {
+        m: u32,
+        past: bool,
+    },
+    Year {
+        y: YearSpec,
+    },
+    Season {
+        y: YearSpec,
+        s: Season,
+    },
+    Decade {
+        y: i32,
+    },
     RelDay(i64),
     RelMonth(i32),
-    Weekday { wd: Weekday, dir: Dir },
-    Ago { n: i64, unit: Unit },
+    Weekday {
+        wd: Weekday,
+        dir: Dir,
+    },
+    Ago {
+        n: i64,
+        unit: Unit,
+    },
     /// Offset from another date. `follows`: the reference is the expression right after.
-    Offset { n: i64, unit: Unit, follows: bool },
+    Offset {
+        n: i64,
+        unit: Unit,
+        follows: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -257,7 +307,12 @@ struct Cand {
 
 fn cand(start: usize, end: usize, sem: Sem, prio: u8) -> Option<Cand> {
     if start < end {
-        Some(Cand { start, end, sem, prio })
+        Some(Cand {
+            start,
+            end,
+            sem,
+            prio,
+        })
     } else {
         None
     }
@@ -277,20 +332,53 @@ enum Tense {
 const D: &str = "[0-9\u{0660}-\u{0669}\u{06F0}-\u{06F9}]";
 
 const EN_MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const EN_ABBR: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "Sept", "Sep", "Jun", "Jul", "Aug", "Oct", "Nov", "Dec",
 ];
-const EN_WD: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const EN_WD: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const FR_MONTHS: [&str; 13] = [
-    "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout",
-    "septembre", "octobre", "novembre",
+    "janvier",
+    "février",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "aout",
+    "septembre",
+    "octobre",
+    "novembre",
 ];
 const FR_MONTHS2: [&str; 2] = ["décembre", "decembre"];
-const FR_ABBR: [&str; 10] = ["janv", "févr", "fevr", "fév", "avr", "juil", "sept", "oct", "nov", "déc"];
-const FR_WD: [&str; 7] = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+const FR_ABBR: [&str; 10] = [
+    "janv", "févr", "fevr", "fév", "avr", "juil", "sept", "oct", "nov", "déc",
+];
+const FR_WD: [&str; 7] = [
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+];
 
 const AR_MONTHS: &str = "كانون\\s+الثاني|كانون\\s+ال[أا]ول|تشرين\\s+الثاني|تشرين\\s+ال[أا]ول|يناير|فبراير|مارس|آذار|[أإا]بريل|نيسان|مايو|أيار|ايار|يونيو|يونيه|حزيران|يوليو|يوليه|تموز|[أا]غسطس|آب|سبتمبر|أيلول|ايلول|[أا]كتوبر|نوفمبر|ديسمبر|شباط";
 const AR_WD: &str = "ال[إا]ثنين|الثلاثاء|ال[أا]ربعاء|الخميس|الجمعة|السبت|ال[أا]حد";
@@ -298,7 +386,8 @@ const AR_WD: &str = "ال[إا]ثنين|الثلاثاء|ال[أا]ربعاء|ا
 const MOD_EN: &str = r"(?:[Tt]he\s+(?:beginning|start|end|middle|turn|first\s+half|second\s+half)\s+of\s+|(?:[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater)\s+|[Mm]id(?:-\s*|\s+))";
 const MOD_FR: &str = r"(?:(?:[Ll]a\s+|[Ll]e\s+)?(?:[Ff]in|[Dd]ébut|[Mm]ilieu)\s+(?:de\s+l['’]année\s+|de\s+|d['’])?|[Mm]i-|[Cc]ourant\s+)";
 const NUM_EN: &str = r"(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)";
-const NUM_FR: &str = r"(?i:une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)";
+const NUM_FR: &str =
+    r"(?i:une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente)";
 
 fn cap(w: &str) -> String {
     let mut c = w.chars();
@@ -322,40 +411,48 @@ fn variants(words: &[&str], lower: bool, upper: bool) -> String {
     v.join("|")
 }
 
+/// A compiled pattern and its index in [`Pats::set`].
+struct Pat {
+    re: Regex,
+    id: usize,
+}
+
 struct Pats {
-    num_iso: Regex,
-    num_dmy: Regex,
-    year: Regex,
-    en_dmy: Regex,
-    en_mdy: Regex,
-    en_my: Regex,
-    en_m_relyear: Regex,
-    en_rel_m: Regex,
-    en_bare_m: Regex,
-    en_rel_ym: Regex,
-    en_relday: Regex,
-    en_season: Regex,
-    en_wd: Regex,
-    en_ago: Regex,
-    en_offset: Regex,
-    en_decade: Regex,
-    fr_dmy: Regex,
-    fr_my: Regex,
-    fr_m_rel: Regex,
-    fr_bare_m: Regex,
-    fr_rel_year: Regex,
-    fr_this_year: Regex,
-    fr_rel_month: Regex,
-    fr_relday: Regex,
-    fr_season: Regex,
-    fr_wd: Regex,
-    fr_ago: Regex,
-    fr_offset: Regex,
-    fr_decade: Regex,
-    ar_date: Regex,
-    ar_relday: Regex,
-    ar_wd: Regex,
-    ar_offset: Regex,
+    num_iso: Pat,
+    num_dmy: Pat,
+    year: Pat,
+    en_dmy: Pat,
+    en_mdy: Pat,
+    en_my: Pat,
+    en_m_relyear: Pat,
+    en_rel_m: Pat,
+    en_bare_m: Pat,
+    en_rel_ym: Pat,
+    en_relday: Pat,
+    en_season: Pat,
+    en_wd: Pat,
+    en_ago: Pat,
+    en_offset: Pat,
+    en_decade: Pat,
+    fr_dmy: Pat,
+    fr_my: Pat,
+    fr_m_rel: Pat,
+    fr_bare_m: Pat,
+    fr_rel_year: Pat,
+    fr_this_year: Pat,
+    fr_rel_month: Pat,
+    fr_relday: Pat,
+    fr_season: Pat,
+    fr_wd: Pat,
+    fr_ago: Pat,
+    fr_offset: Pat,
+    fr_decade: Pat,
+    ar_date: Pat,
+    ar_relday: Pat,
+    ar_wd: Pat,
+    ar_offset: Pat,
+    /// All patterns together: one pass tells which families occur at all.
+    set: RegexSet,
 }
 
 static PATS: LazyLock<Pats> = LazyLock::new(build_pats);
@@ -373,7 +470,8 @@ fn build_pats() -> Pats {
     let mon_fr_dmy = format!("{}|{}", mon_fr_full, fr_abbr);
     let mon_fr_my = format!("{}|(?:{})\\.", mon_fr_full, fr_abbr);
     let wd_fr = variants(&FR_WD, true, true);
-    let t = |p: &str| -> Regex {
+    let mut srcs: Vec<String> = Vec::new();
+    let mut t = |p: &str| -> Pat {
         let s = p
             .replace("<D>", D)
             .replace("<MON_EN_FULL>", &mon_en_full)
@@ -391,43 +489,77 @@ fn build_pats() -> Pats {
             .replace("<NUM_FR>", NUM_FR)
             .replace("<AR_MON>", AR_MONTHS)
             .replace("<AR_WD>", AR_WD);
-        Regex::new(&s).expect("static temporal pattern must compile")
+        let re = Regex::new(&s).expect("static temporal pattern must compile");
+        srcs.push(s);
+        Pat {
+            re,
+            id: srcs.len() - 1,
+        }
     };
-    Pats {
+    let mut pats = Pats {
         num_iso: t(r"(?P<y><D>{4})[-/.](?P<m><D>{1,2})[-/.](?P<d><D>{1,2})"),
         num_dmy: t(r"(?P<a><D>{1,2})[/.\-](?P<b><D>{1,2})[/.\-](?P<y><D>{4})"),
         year: t(r"(?P<mod><MOD_EN>|<MOD_FR>)?(?P<y><D>{4})"),
-        en_dmy: t(r"(?:(?P<wd><WD_EN>),?\s+)?(?P<d><D>{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m><MON_EN>)(?:\.?,?\s+(?P<y><D>{4}))?"),
-        en_mdy: t(r"(?:(?P<wd><WD_EN>),?\s+)?(?P<m><MON_EN>)\.?\s+(?P<d><D>{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y><D>{4}))?"),
+        en_dmy: t(
+            r"(?:(?P<wd><WD_EN>),?\s+)?(?P<d><D>{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m><MON_EN>)(?:\.?,?\s+(?P<y><D>{4}))?",
+        ),
+        en_mdy: t(
+            r"(?:(?P<wd><WD_EN>),?\s+)?(?P<m><MON_EN>)\.?\s+(?P<d><D>{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y><D>{4}))?",
+        ),
         en_my: t(r"(?P<mod><MOD_EN>)?(?P<m><MON_EN>)\.?(?:,|\s+of)?\s+(?P<y><D>{4})"),
-        en_m_relyear: t(r"(?P<mod><MOD_EN>)?(?P<m><MON_EN_CAP>)\s+(?:of\s+)?(?P<r>[Nn]ext|[Ll]ast|[Tt]his)\s+year"),
+        en_m_relyear: t(
+            r"(?P<mod><MOD_EN>)?(?P<m><MON_EN_CAP>)\s+(?:of\s+)?(?P<r>[Nn]ext|[Ll]ast|[Tt]his)\s+year",
+        ),
         en_rel_m: t(r"(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<m><MON_EN_CAP>)"),
         en_bare_m: t(r"(?P<mod><MOD_EN>)?(?P<m><MON_EN_CAP>)"),
         en_rel_ym: t(r"(?P<mod><MOD_EN>)?(?P<r>(?i:last|next|this))\s+(?P<u>(?i:year|month))"),
-        en_relday: t(r"(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|today|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)"),
-        en_season: t(r"(?P<mod><MOD_EN>)?(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<s>[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn|[Ff]all)(?:\s+(?:of\s+)?(?P<y><D>{4}))?"),
+        en_relday: t(
+            r"(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|today|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)",
+        ),
+        en_season: t(
+            r"(?P<mod><MOD_EN>)?(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<s>[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn|[Ff]all)(?:\s+(?:of\s+)?(?P<y><D>{4}))?",
+        ),
         en_wd: t(r"(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd><WD_EN>)"),
         en_ago: t(r"(?P<n><NUM_EN>|<D>{1,3})\s+(?P<u>(?i:days?|months?|years?))\s+ago"),
-        en_offset: t(r"(?:(?P<n><NUM_EN>|<D>{1,3})\s+(?P<u>(?i:days?|months?|years?))\s+(?P<dir>(?i:later|after|before|earlier))|(?i:the\s+(?P<f>next|following|previous)\s+day)|(?i:the\s+day\s+(?P<ab>after|before)))"),
+        en_offset: t(
+            r"(?:(?P<n><NUM_EN>|<D>{1,3})\s+(?P<u>(?i:days?|months?|years?))\s+(?P<dir>(?i:later|after|before|earlier))|(?i:the\s+(?P<f>next|following|previous)\s+day)|(?i:the\s+day\s+(?P<ab>after|before)))",
+        ),
         en_decade: t(r"(?P<y>(?:19|20)[0-9]0)['’]?s"),
-        fr_dmy: t(r"(?:(?P<wd><WD_FR>),?\s+)?(?P<d><D>{1,2})(?:er|ᵉʳ)?\s+(?P<m><MON_FR_DMY>)(?:\.?\s+(?P<y><D>{4}))?"),
+        fr_dmy: t(
+            r"(?:(?P<wd><WD_FR>),?\s+)?(?P<d><D>{1,2})(?:er|ᵉʳ)?\s+(?P<m><MON_FR_DMY>)(?:\.?\s+(?P<y><D>{4}))?",
+        ),
         fr_my: t(r"(?P<mod><MOD_FR>)?(?P<m><MON_FR_MY>)\s+(?:de\s+)?(?P<y><D>{4})"),
-        fr_m_rel: t(r"(?P<mod><MOD_FR>)?(?P<m><MON_FR_FULL>)\s+(?:(?P<r>dernier|prochain|passé)|de\s+l['’](?:année|an)\s+(?P<r2>dernière|prochaine|passée|dernier|prochain|passé)|de\s+(?P<c>cette)\s+année)"),
+        fr_m_rel: t(
+            r"(?P<mod><MOD_FR>)?(?P<m><MON_FR_FULL>)\s+(?:(?P<r>dernier|prochain|passé)|de\s+l['’](?:année|an)\s+(?P<r2>dernière|prochaine|passée|dernier|prochain|passé)|de\s+(?P<c>cette)\s+année)",
+        ),
         fr_bare_m: t(r"(?P<mod><MOD_FR>)?(?P<m><MON_FR_LOWER>)"),
-        fr_rel_year: t(r"(?P<mod><MOD_FR>)?[Ll]['’]an(?:née)?\s+(?P<r>dernière|dernier|passée|passé|prochaine|prochain)"),
+        fr_rel_year: t(
+            r"(?P<mod><MOD_FR>)?[Ll]['’]an(?:née)?\s+(?P<r>dernière|dernier|passée|passé|prochaine|prochain)",
+        ),
         fr_this_year: t(r"(?P<mod><MOD_FR>)?[Cc]ette\s+année"),
         fr_rel_month: t(r"[Ll]e\s+mois\s+(?P<r>dernier|prochain|passé)|[Cc]e\s+mois(?:-ci)?"),
-        fr_relday: t(r"(?i:avant-hier|après-demain|(?:hier|demain)(?:\s+(?:matin|soir|après-midi))?|ce\s+matin|cet\s+après-midi|ce\s+soir|aujourd['’]hui\s+même)"),
-        fr_season: t(r"(?:(?P<c>[Cc]et|[Cc]e)\s+)?(?P<s>[Ll]['’]été|[Ll]['’]hiver|[Ll]['’]automne|[Ll]e\s+printemps|été|hiver|automne|printemps)(?:\s+(?:de\s+|d['’])?(?:l['’]année\s+)?(?P<y><D>{4})|\s+(?P<r>dernier|prochain))?"),
+        fr_relday: t(
+            r"(?i:avant-hier|après-demain|(?:hier|demain)(?:\s+(?:matin|soir|après-midi))?|ce\s+matin|cet\s+après-midi|ce\s+soir|aujourd['’]hui\s+même)",
+        ),
+        fr_season: t(
+            r"(?:(?P<c>[Cc]et|[Cc]e)\s+)?(?P<s>[Ll]['’]été|[Ll]['’]hiver|[Ll]['’]automne|[Ll]e\s+printemps|été|hiver|automne|printemps)(?:\s+(?:de\s+|d['’])?(?:l['’]année\s+)?(?P<y><D>{4})|\s+(?P<r>dernier|prochain))?",
+        ),
         fr_wd: t(r"(?:(?P<ce>[Cc]e)\s+)?(?P<wd><WD_FR>)(?:\s+(?P<r>dernier|prochain|passé))?"),
         fr_ago: t(r"[Ii]l\s+y\s+a\s+(?P<n><NUM_FR>|<D>{1,3})\s+(?P<u>jours?|mois|ans|années?)"),
-        fr_offset: t(r"(?:(?P<n><NUM_FR>|<D>{1,3})\s+(?P<u>jours?|mois|ans|années?)\s+(?P<dir>plus\s+tard|après|auparavant|plus\s+tôt|avant)|(?P<l>[Ll]e\s+(?:lendemain|surlendemain))|(?P<v>[Ll]a\s+veille)|(?P<av>[Ll]['’]avant-veille))"),
+        fr_offset: t(
+            r"(?:(?P<n><NUM_FR>|<D>{1,3})\s+(?P<u>jours?|mois|ans|années?)\s+(?P<dir>plus\s+tard|après|auparavant|plus\s+tôt|avant)|(?P<l>[Ll]e\s+(?:lendemain|surlendemain))|(?P<v>[Ll]a\s+veille)|(?P<av>[Ll]['’]avant-veille))",
+        ),
         fr_decade: t(r"(?P<a>[Aa]nnées)\s+(?P<y>(?:19|20)[0-9]0|[0-9]0)"),
-        ar_date: t(r"(?:(?P<d><D>{1,2})\s+)?(?P<m><AR_MON>)(?:\s*/\s*(?P<m2><AR_MON>))?(?:\s+(?:عام\s+|سنة\s+)?(?P<y><D>{4}))?"),
+        ar_date: t(
+            r"(?:(?P<d><D>{1,2})\s+)?(?P<m><AR_MON>)(?:\s*/\s*(?P<m2><AR_MON>))?(?:\s+(?:عام\s+|سنة\s+)?(?P<y><D>{4}))?",
+        ),
         ar_relday: t(r"أمس\s+الأول|أول\s+(?:من\s+)?أمس|أمس|البارحة|اليوم|غداً|بعد\s+غد"),
         ar_wd: t(r"(?:(?P<yawm>يوم)\s+)?(?P<wd><AR_WD>)(?:\s+(?P<r>الماضي|المقبل|القادم|الفائت))?"),
         ar_offset: t(r"اليوم\s+(?P<k>التالي|السابق)"),
-    }
+        set: RegexSet::empty(),
+    };
+    pats.set = RegexSet::new(&srcs).expect("static temporal pattern set must compile");
+    pats
 }
 
 // ---------------------------------------------------------------------------
@@ -457,7 +589,7 @@ fn is_wc(c: char) -> bool {
 }
 
 fn bounded(text: &str, s: usize, e: usize) -> bool {
-    !prev_char(text, s).map_or(false, is_wc) && !next_char(text, e).map_or(false, is_wc)
+    !prev_char(text, s).is_some_and(is_wc) && !next_char(text, e).is_some_and(is_wc)
 }
 
 /// Arabic boundary: allows up to three proclitic letters (و ف ب ل ا ك) before the word,
@@ -482,7 +614,9 @@ fn ar_bounded(text: &str, s: usize, e: usize, year_end: bool) -> bool {
     } else if !ok_before {
         // reached the start of the text through proclitics only
         let all_clitic = before.chars().count() <= 3
-            && before.chars().all(|c| matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ا' | 'ك'));
+            && before
+                .chars()
+                .all(|c| matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ا' | 'ك'));
         ok_before = all_clitic;
     }
     if !ok_before {
@@ -491,7 +625,7 @@ fn ar_bounded(text: &str, s: usize, e: usize, year_end: bool) -> bool {
     match next_char(text, e) {
         None => true,
         Some(c) if !is_wc(c) => true,
-        Some('م') if year_end => !next_char(text, e + 'م'.len_utf8()).map_or(false, is_wc),
+        Some('م') if year_end => !next_char(text, e + 'م'.len_utf8()).is_some_and(is_wc),
         Some(_) => false,
     }
 }
@@ -762,7 +896,14 @@ fn trim_punct(w: &str) -> &str {
 }
 
 fn eq_any(w: &str, list: &[&str]) -> bool {
-    list.iter().any(|x| x.eq_ignore_ascii_case(w) || w.to_lowercase() == *x)
+    if w.is_empty() || w.len() > 40 {
+        return false;
+    }
+    if w.is_ascii() {
+        return list.iter().any(|x| x.eq_ignore_ascii_case(w));
+    }
+    let l = w.to_lowercase();
+    list.iter().any(|x| *x == l)
 }
 
 // ---------------------------------------------------------------------------
@@ -770,11 +911,16 @@ fn eq_any(w: &str, list: &[&str]) -> bool {
 // ---------------------------------------------------------------------------
 
 fn scan<'t>(
-    re: &Regex,
+    pat: &Pat,
+    present: &SetMatches,
     text: &'t str,
     out: &mut Vec<Cand>,
     mut f: impl FnMut(&Captures<'t>) -> Option<Cand>,
 ) {
+    if !present.matched(pat.id) {
+        return;
+    }
+    let re = &pat.re;
     let mut pos = 0usize;
     while pos <= text.len() {
         let c = match re.captures_at(text, pos) {
@@ -799,34 +945,154 @@ fn scan<'t>(
 }
 
 const YEAR_PREV_STOP: &[&str] = &[
-    "resolution", "resolutions", "résolution", "résolutions", "no", "no.", "n°", "nº", "n", "n.",
-    "number", "numéro", "num", "num.", "chapter", "chapitre", "article", "art", "art.", "page",
-    "p", "p.", "pp", "pp.", "para", "para.", "paragraph", "law", "loi", "decree", "décret",
-    "code", "القرار", "رقم", "about", "some", "nearly", "around", "approximately", "almost",
-    "roughly", "over", "than", "environ", "quelque", "près", "plus", "moins", "estimated", "total",
-    "#", "flight", "vol", "route", "highway", "room", "box", "bp", "b.p.", "tel", "tél", "fax",
+    "resolution",
+    "resolutions",
+    "résolution",
+    "résolutions",
+    "no",
+    "no.",
+    "n°",
+    "nº",
+    "n",
+    "n.",
+    "number",
+    "numéro",
+    "num",
+    "num.",
+    "chapter",
+    "chapitre",
+    "article",
+    "art",
+    "art.",
+    "page",
+    "p",
+    "p.",
+    "pp",
+    "pp.",
+    "para",
+    "para.",
+    "paragraph",
+    "law",
+    "loi",
+    "decree",
+    "décret",
+    "code",
+    "القرار",
+    "رقم",
+    "about",
+    "some",
+    "nearly",
+    "around",
+    "approximately",
+    "almost",
+    "roughly",
+    "over",
+    "than",
+    "environ",
+    "quelque",
+    "près",
+    "plus",
+    "moins",
+    "estimated",
+    "total",
+    "#",
+    "flight",
+    "vol",
+    "route",
+    "highway",
+    "room",
+    "box",
+    "bp",
+    "b.p.",
+    "tel",
+    "tél",
+    "fax",
 ];
 
 const YEAR_NEXT_STOP: &[&str] = &[
-    "troops", "soldiers", "people", "persons", "men", "women", "children", "refugees", "fighters",
-    "militants", "rebels", "civilians", "personnel", "staff", "police", "policemen", "officers",
-    "peacekeepers", "troupes", "soldats", "personnes", "hommes", "femmes", "enfants", "réfugiés",
-    "combattants", "militaires", "civils", "km", "kilometres", "kilometers", "kilomètres", "miles",
-    "metres", "meters", "mètres", "tonnes", "tons", "dollars", "euros", "francs", "usd", "cfa",
-    "hectares", "dead", "deaths", "morts", "victims", "victimes", "cases", "households",
-    "families", "familles", "votes", "voix", "gmt", "utc", "hours", "hrs", "h", "heures", "pages",
-    "jihadists", "djihadistes", "islamists", "islamistes", "members", "membres", "vehicles",
-    "véhicules", "schools", "écoles", "villages",
+    "troops",
+    "soldiers",
+    "people",
+    "persons",
+    "men",
+    "women",
+    "children",
+    "refugees",
+    "fighters",
+    "militants",
+    "rebels",
+    "civilians",
+    "personnel",
+    "staff",
+    "police",
+    "policemen",
+    "officers",
+    "peacekeepers",
+    "troupes",
+    "soldats",
+    "personnes",
+    "hommes",
+    "femmes",
+    "enfants",
+    "réfugiés",
+    "combattants",
+    "militaires",
+    "civils",
+    "km",
+    "kilometres",
+    "kilometers",
+    "kilomètres",
+    "miles",
+    "metres",
+    "meters",
+    "mètres",
+    "tonnes",
+    "tons",
+    "dollars",
+    "euros",
+    "francs",
+    "usd",
+    "cfa",
+    "hectares",
+    "dead",
+    "deaths",
+    "morts",
+    "victims",
+    "victimes",
+    "cases",
+    "households",
+    "families",
+    "familles",
+    "votes",
+    "voix",
+    "gmt",
+    "utc",
+    "hours",
+    "hrs",
+    "h",
+    "heures",
+    "pages",
+    "jihadists",
+    "djihadistes",
+    "islamists",
+    "islamistes",
+    "members",
+    "membres",
+    "vehicles",
+    "véhicules",
+    "schools",
+    "écoles",
+    "villages",
 ];
 
 fn year_ok(text: &str, ys: usize, ye: usize, has_mod: bool) -> bool {
     // context before the year
     if !has_mod {
         match prev_char(text, ys) {
-            Some(c) if matches!(c, '/' | '\\' | '#' | '$' | '€' | '£' | '+' | '×' | '°') => return false,
+            Some('/' | '\\' | '#' | '$' | '€' | '£' | '+' | '×' | '°') => return false,
             Some(c) if matches!(c, '-' | '–' | '.' | ',' | ':' | ' ' | '\u{a0}' | '\u{202f}') => {
                 let p = ys - c.len_utf8();
-                if prev_char(text, p).map_or(false, |q| q.is_numeric()) {
+                if prev_char(text, p).is_some_and(|q| q.is_numeric()) {
                     return false;
                 }
             }
@@ -835,7 +1101,7 @@ fn year_ok(text: &str, ys: usize, ye: usize, has_mod: bool) -> bool {
         if prev_char(text, ys) == Some('(') {
             // "Resolution 2085 (2012)": designation year, not an event date
             let p = prev_word(text, ys - 1);
-            if p.chars().last().map_or(false, |c| c.is_numeric()) {
+            if p.chars().last().is_some_and(|c| c.is_numeric()) {
                 return false;
             }
         }
@@ -870,9 +1136,11 @@ fn year_ok(text: &str, ys: usize, ye: usize, has_mod: bool) -> bool {
 
 fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
     let p = &*PATS;
+    let present = p.set.matches(text);
+    let present = &present;
 
     // ISO dates: 2012-12-20
-    scan(&p.num_iso, text, out, |c| {
+    scan(&p.num_iso, present, text, out, |c| {
         let m = c.get(0)?;
         if !num_date_bounds(text, m.start(), m.end()) {
             return None;
@@ -881,10 +1149,20 @@ fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
         let mo = num(c, "m")?;
         let d = num(c, "d")?;
         NaiveDate::from_ymd_opt(y, mo, d)?;
-        cand(m.start(), m.end(), Sem::Day { y: YearSpec::Abs(y), m: mo, d, wd: None }, 4)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Day {
+                y: YearSpec::Abs(y),
+                m: mo,
+                d,
+                wd: None,
+            },
+            4,
+        )
     });
     // 20/12/2012, 14/1/2013, 12/20/2012
-    scan(&p.num_dmy, text, out, |c| {
+    scan(&p.num_dmy, present, text, out, |c| {
         let m = c.get(0)?;
         if !num_date_bounds(text, m.start(), m.end()) {
             return None;
@@ -894,10 +1172,20 @@ fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
         let b = num(c, "b")?;
         let (d, mo) = if a <= 12 && b > 12 { (b, a) } else { (a, b) };
         NaiveDate::from_ymd_opt(y, mo, d)?;
-        cand(m.start(), m.end(), Sem::Day { y: YearSpec::Abs(y), m: mo, d, wd: None }, 4)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Day {
+                y: YearSpec::Abs(y),
+                m: mo,
+                d,
+                wd: None,
+            },
+            4,
+        )
     });
     // bare years, optionally with a modifier ("the beginning of 2012", "fin 2012")
-    scan(&p.year, text, out, |c| {
+    scan(&p.year, present, text, out, |c| {
         let m = c.get(0)?;
         let yg = c.name("y")?;
         let has_mod = c.name("mod").is_some();
@@ -908,17 +1196,24 @@ fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
         if !year_ok(text, yg.start(), yg.end(), has_mod) {
             return None;
         }
-        cand(m.start(), m.end(), Sem::Year { y: YearSpec::Abs(y) }, 1)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Year {
+                y: YearSpec::Abs(y),
+            },
+            1,
+        )
     });
 
     if langs.en {
-        collect_en(text, p, out);
+        collect_en(text, p, present, out);
     }
     if langs.fr {
-        collect_fr(text, p, out);
+        collect_fr(text, p, present, out);
     }
     if langs.ar {
-        collect_ar(text, p, out);
+        collect_ar(text, p, present, out);
     }
 }
 
@@ -927,7 +1222,9 @@ fn num_date_bounds(text: &str, s: usize, e: usize) -> bool {
         return false;
     }
     if let Some(c) = prev_char(text, s) {
-        if matches!(c, '/' | '.' | '-' | ',') && prev_char(text, s - c.len_utf8()).map_or(false, |q| q.is_numeric()) {
+        if matches!(c, '/' | '.' | '-' | ',')
+            && prev_char(text, s - c.len_utf8()).is_some_and(|q| q.is_numeric())
+        {
             return false;
         }
         if c == '/' {
@@ -938,7 +1235,9 @@ fn num_date_bounds(text: &str, s: usize, e: usize) -> bool {
         if c == '/' {
             return false;
         }
-        if matches!(c, '.' | '-' | ',' | ':') && next_char(text, e + c.len_utf8()).map_or(false, |q| q.is_numeric()) {
+        if matches!(c, '.' | '-' | ',' | ':')
+            && next_char(text, e + c.len_utf8()).is_some_and(|q| q.is_numeric())
+        {
             return false;
         }
     }
@@ -949,7 +1248,7 @@ fn num_date_bounds(text: &str, s: usize, e: usize) -> bool {
 fn day_tail_ok(text: &str, e: usize) -> bool {
     match next_char(text, e) {
         Some(c) if matches!(c, ',' | '.' | ':' | '-' | '/') => {
-            !next_char(text, e + c.len_utf8()).map_or(false, |q| q.is_numeric())
+            !next_char(text, e + c.len_utf8()).is_some_and(|q| q.is_numeric())
         }
         _ => true,
     }
@@ -970,14 +1269,38 @@ fn day_sem(y: Option<u32>, m: u32, d: u32, wd: Option<Weekday>) -> Option<Sem> {
 }
 
 const MAY_PREV: &[&str] = &[
-    "in", "on", "since", "until", "till", "by", "early", "late", "mid", "last", "next", "this",
-    "of", "from", "through", "during", "before", "after", "between", "and", "or", "to", "end",
-    "beginning", "start", "middle", "throughout",
+    "in",
+    "on",
+    "since",
+    "until",
+    "till",
+    "by",
+    "early",
+    "late",
+    "mid",
+    "last",
+    "next",
+    "this",
+    "of",
+    "from",
+    "through",
+    "during",
+    "before",
+    "after",
+    "between",
+    "and",
+    "or",
+    "to",
+    "end",
+    "beginning",
+    "start",
+    "middle",
+    "throughout",
 ];
 
-fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
-    for (re, dmy) in [(&p.en_dmy, true), (&p.en_mdy, false)] {
-        scan(re, text, out, |c| {
+fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
+    for re in [&p.en_dmy, &p.en_mdy] {
+        scan(re, present, text, out, |c| {
             let m = c.get(0)?;
             if !bounded(text, m.start(), m.end()) {
                 return None;
@@ -988,33 +1311,46 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
             if y.is_none() && !day_tail_ok(text, m.end()) {
                 return None;
             }
-            if !dmy && y.is_none() && mo == 5 && c.name("m")?.as_str() == "May" {
-                // "May 4" is fine, but guard against "May 1 2" noise: nothing special
-            }
             let wd = c.name("wd").and_then(|w| en_weekday(w.as_str()));
             let sem = day_sem(y, mo, d, wd)?;
             cand(m.start(), m.end(), sem, 3)
         });
     }
-    scan(&p.en_my, text, out, |c| {
+    scan(&p.en_my, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let mo = en_month(c.name("m")?.as_str())?;
         let y = valid_year(num(c, "y")?)?;
-        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Abs(y), m: mo }, 2)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Month {
+                y: YearSpec::Abs(y),
+                m: mo,
+            },
+            2,
+        )
     });
-    scan(&p.en_m_relyear, text, out, |c| {
+    scan(&p.en_m_relyear, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let mo = en_month(c.name("m")?.as_str())?;
         let k = rel_k(c.name("r")?.as_str());
-        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Rel(k), m: mo }, 2)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Month {
+                y: YearSpec::Rel(k),
+                m: mo,
+            },
+            2,
+        )
     });
-    scan(&p.en_rel_m, text, out, |c| {
+    scan(&p.en_rel_m, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1024,11 +1360,14 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         let sem = match r.as_str() {
             "last" => Sem::MonthStrict { m: mo, past: true },
             "next" => Sem::MonthStrict { m: mo, past: false },
-            _ => Sem::Month { y: YearSpec::Rel(0), m: mo },
+            _ => Sem::Month {
+                y: YearSpec::Rel(0),
+                m: mo,
+            },
         };
         cand(m.start(), m.end(), sem, 2)
     });
-    scan(&p.en_bare_m, text, out, |c| {
+    scan(&p.en_bare_m, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1044,17 +1383,27 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         if !temporal_prev {
             // "June Smith", "April Ryan": a capitalised word right after suggests a name
             let nw = next_word(text, m.end());
-            let after_ws = text.get(m.end()..).map_or(false, |r| r.starts_with(char::is_whitespace));
-            if after_ws && nw.chars().next().map_or(false, |c| c.is_uppercase()) {
+            let after_ws = text
+                .get(m.end()..)
+                .is_some_and(|r| r.starts_with(char::is_whitespace));
+            if after_ws && nw.chars().next().is_some_and(|c| c.is_uppercase()) {
                 return None;
             }
             if mo == 3 && eq_any(nw, &["on", "to", "against", "through", "toward", "towards"]) {
                 return None;
             }
         }
-        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Unknown, m: mo }, 1)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Month {
+                y: YearSpec::Unknown,
+                m: mo,
+            },
+            1,
+        )
     });
-    scan(&p.en_rel_ym, text, out, |c| {
+    scan(&p.en_rel_ym, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1067,10 +1416,16 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         }
         let k = rel_k(c.name("r")?.as_str());
         let u = c.name("u")?.as_str().to_ascii_lowercase();
-        let sem = if u == "year" { Sem::Year { y: YearSpec::Rel(k) } } else { Sem::RelMonth(k) };
+        let sem = if u == "year" {
+            Sem::Year {
+                y: YearSpec::Rel(k),
+            }
+        } else {
+            Sem::RelMonth(k)
+        };
         cand(m.start(), m.end(), sem, 1)
     });
-    scan(&p.en_relday, text, out, |c| {
+    scan(&p.en_relday, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1089,7 +1444,7 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::RelDay(k), 1)
     });
-    scan(&p.en_season, text, out, |c| {
+    scan(&p.en_season, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1104,7 +1459,7 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Season { y: ys, s }, 2)
     });
-    scan(&p.en_wd, text, out, |c| {
+    scan(&p.en_wd, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1117,7 +1472,7 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
     });
-    scan(&p.en_ago, text, out, |c| {
+    scan(&p.en_ago, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1126,36 +1481,53 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         let unit = unit_of(c.name("u")?.as_str())?;
         cand(m.start(), m.end(), Sem::Ago { n, unit }, 1)
     });
-    scan(&p.en_offset, text, out, |c| {
+    scan(&p.en_offset, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let (n, unit, follows) = if let Some(f) = c.name("f") {
-            let k = if f.as_str().eq_ignore_ascii_case("previous") { -1 } else { 1 };
+            let k = if f.as_str().eq_ignore_ascii_case("previous") {
+                -1
+            } else {
+                1
+            };
             (k, Unit::Day, false)
         } else if let Some(ab) = c.name("ab") {
             // "the day after" must not introduce an event ("the day after the vote")
             if !next_word(text, m.end()).is_empty() && !followed_by_punct(text, m.end()) {
                 return None;
             }
-            let k = if ab.as_str().eq_ignore_ascii_case("before") { -1 } else { 1 };
+            let k = if ab.as_str().eq_ignore_ascii_case("before") {
+                -1
+            } else {
+                1
+            };
             (k, Unit::Day, false)
         } else {
             let pw = trim_punct(prev_word(text, m.start()));
-            if eq_any(pw, &["within", "for", "in", "than", "up", "about", "only", "least", "some"]) {
+            if eq_any(
+                pw,
+                &[
+                    "within", "for", "in", "than", "up", "about", "only", "least", "some",
+                ],
+            ) {
                 return None;
             }
             let n = word_num(c.name("n")?.as_str())?;
             let unit = unit_of(c.name("u")?.as_str())?;
             let dir = c.name("dir")?.as_str().to_ascii_lowercase();
-            let sign = if dir == "before" || dir == "earlier" { -1 } else { 1 };
+            let sign = if dir == "before" || dir == "earlier" {
+                -1
+            } else {
+                1
+            };
             let follows = (dir == "after" || dir == "before") && !followed_by_punct(text, m.end());
             (sign * n, unit, follows)
         };
         cand(m.start(), m.end(), Sem::Offset { n, unit, follows }, 1)
     });
-    scan(&p.en_decade, text, out, |c| {
+    scan(&p.en_decade, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1166,7 +1538,10 @@ fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
 }
 
 fn followed_by_punct(text: &str, e: usize) -> bool {
-    match text.get(e..).and_then(|r| r.trim_start_matches([' ', '\t']).chars().next()) {
+    match text
+        .get(e..)
+        .and_then(|r| r.trim_start_matches([' ', '\t']).chars().next())
+    {
         None => true,
         Some(c) => !c.is_alphanumeric(),
     }
@@ -1183,8 +1558,8 @@ fn rel_k(r: &str) -> i32 {
     }
 }
 
-fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
-    scan(&p.fr_dmy, text, out, |c| {
+fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
+    scan(&p.fr_dmy, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1203,62 +1578,105 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         let sem = day_sem(y, mo, d, wd)?;
         cand(m.start(), m.end(), sem, 3)
     });
-    scan(&p.fr_my, text, out, |c| {
+    scan(&p.fr_my, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let mo = fr_month(c.name("m")?.as_str())?;
         let y = valid_year(num(c, "y")?)?;
-        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Abs(y), m: mo }, 2)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Month {
+                y: YearSpec::Abs(y),
+                m: mo,
+            },
+            2,
+        )
     });
-    scan(&p.fr_m_rel, text, out, |c| {
+    scan(&p.fr_m_rel, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let mo = fr_month(c.name("m")?.as_str())?;
         let sem = if let Some(r) = c.name("r") {
-            Sem::MonthStrict { m: mo, past: rel_k(r.as_str()) < 0 }
+            Sem::MonthStrict {
+                m: mo,
+                past: rel_k(r.as_str()) < 0,
+            }
         } else if let Some(r2) = c.name("r2") {
-            Sem::Month { y: YearSpec::Rel(rel_k(r2.as_str())), m: mo }
+            Sem::Month {
+                y: YearSpec::Rel(rel_k(r2.as_str())),
+                m: mo,
+            }
         } else {
-            Sem::Month { y: YearSpec::Rel(0), m: mo }
+            Sem::Month {
+                y: YearSpec::Rel(0),
+                m: mo,
+            }
         };
         cand(m.start(), m.end(), sem, 2)
     });
-    scan(&p.fr_bare_m, text, out, |c| {
+    scan(&p.fr_bare_m, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let mo = fr_month(c.name("m")?.as_str())?;
-        cand(m.start(), m.end(), Sem::Month { y: YearSpec::Unknown, m: mo }, 1)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Month {
+                y: YearSpec::Unknown,
+                m: mo,
+            },
+            1,
+        )
     });
-    scan(&p.fr_rel_year, text, out, |c| {
+    scan(&p.fr_rel_year, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let k = rel_k(c.name("r")?.as_str());
-        cand(m.start(), m.end(), Sem::Year { y: YearSpec::Rel(k) }, 1)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Year {
+                y: YearSpec::Rel(k),
+            },
+            1,
+        )
     });
-    scan(&p.fr_this_year, text, out, |c| {
+    scan(&p.fr_this_year, present, text, out, |c| {
         let m = c.get(0)?;
-        if !bounded(text, m.start(), m.end()) || text.get(m.end()..).map_or(false, |r| r.starts_with("-là")) {
+        if !bounded(text, m.start(), m.end())
+            || text.get(m.end()..).is_some_and(|r| r.starts_with("-là"))
+        {
             return None;
         }
-        cand(m.start(), m.end(), Sem::Year { y: YearSpec::Rel(0) }, 1)
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Year {
+                y: YearSpec::Rel(0),
+            },
+            1,
+        )
     });
-    scan(&p.fr_rel_month, text, out, |c| {
+    scan(&p.fr_rel_month, present, text, out, |c| {
         let m = c.get(0)?;
-        if !bounded(text, m.start(), m.end()) || text.get(m.end()..).map_or(false, |r| r.starts_with("-là")) {
+        if !bounded(text, m.start(), m.end())
+            || text.get(m.end()..).is_some_and(|r| r.starts_with("-là"))
+        {
             return None;
         }
         let k = c.name("r").map_or(0, |r| rel_k(r.as_str()));
         cand(m.start(), m.end(), Sem::RelMonth(k), 1)
     });
-    scan(&p.fr_relday, text, out, |c| {
+    scan(&p.fr_relday, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1276,7 +1694,7 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
             if pw == "de" || pw.ends_with("d'") || pw.ends_with("d’") {
                 return None;
             }
-            if prev_char(text, m.start()).map_or(false, |c| c == '\'' || c == '’') {
+            if prev_char(text, m.start()).is_some_and(|c| c == '\'' || c == '’') {
                 return None;
             }
             1
@@ -1285,7 +1703,7 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::RelDay(k), 1)
     });
-    scan(&p.fr_season, text, out, |c| {
+    scan(&p.fr_season, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1302,7 +1720,7 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Season { y: ys, s }, 2)
     });
-    scan(&p.fr_wd, text, out, |c| {
+    scan(&p.fr_wd, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1315,7 +1733,7 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
     });
-    scan(&p.fr_ago, text, out, |c| {
+    scan(&p.fr_ago, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1324,7 +1742,7 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         let unit = unit_of(c.name("u")?.as_str())?;
         cand(m.start(), m.end(), Sem::Ago { n, unit }, 1)
     });
-    scan(&p.fr_offset, text, out, |c| {
+    scan(&p.fr_offset, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1335,7 +1753,11 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
             if event_follows {
                 return None;
             }
-            let k = if m.as_str().to_lowercase().contains("surlendemain") { 2 } else { 1 };
+            let k = if m.as_str().to_lowercase().contains("surlendemain") {
+                2
+            } else {
+                1
+            };
             (k, Unit::Day, false)
         } else if c.name("v").is_some() {
             if event_follows {
@@ -1349,39 +1771,57 @@ fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
             (-2, Unit::Day, false)
         } else {
             let pw = trim_punct(prev_word(text, m.start()));
-            if eq_any(pw, &["dans", "pendant", "sous", "en", "ici", "depuis", "moins", "plus"]) {
+            if eq_any(
+                pw,
+                &[
+                    "dans", "pendant", "sous", "en", "ici", "depuis", "moins", "plus",
+                ],
+            ) {
                 return None;
             }
             let n = word_num(c.name("n")?.as_str())?;
             let unit = unit_of(c.name("u")?.as_str())?;
             let dir = c.name("dir")?.as_str().to_lowercase();
-            let sign = if dir.starts_with("avant") || dir.contains("tôt") || dir.starts_with("aupar") { -1 } else { 1 };
+            let sign =
+                if dir.starts_with("avant") || dir.contains("tôt") || dir.starts_with("aupar") {
+                    -1
+                } else {
+                    1
+                };
             let follows = (dir == "après" || dir == "avant") && !followed_by_punct(text, m.end());
             (sign * n, unit, follows)
         };
         cand(m.start(), m.end(), Sem::Offset { n, unit, follows }, 1)
     });
-    scan(&p.fr_decade, text, out, |c| {
+    scan(&p.fr_decade, present, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
         }
         let raw = num(c, "y")?;
-        let y = if raw < 100 { if raw >= 30 { 1900 + raw } else { 2000 + raw } } else { raw };
+        let y = if raw < 100 {
+            if raw >= 30 {
+                1900 + raw
+            } else {
+                2000 + raw
+            }
+        } else {
+            raw
+        };
         let y = valid_year(y)?;
         cand(c.name("a")?.start(), m.end(), Sem::Decade { y }, 2)
     });
 }
 
-fn collect_ar(text: &str, p: &Pats, out: &mut Vec<Cand>) {
-    scan(&p.ar_date, text, out, |c| {
+fn collect_ar(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
+    scan(&p.ar_date, present, text, out, |c| {
         let m = c.get(0)?;
         let has_y = c.name("y").is_some();
         if !ar_bounded(text, m.start(), m.end(), has_y) {
             return None;
         }
         if let Some(dg) = c.name("d") {
-            if prev_char(text, dg.start()).map_or(false, |q| q.is_numeric()) {
+            if prev_char(text, dg.start()).is_some_and(|q| q.is_numeric()) {
                 return None;
             }
         }
@@ -1393,13 +1833,16 @@ fn collect_ar(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         }
         let sem = match (num(c, "d"), num(c, "y")) {
             (Some(d), y) => day_sem(y, mo, d, None)?,
-            (None, Some(y)) => Sem::Month { y: YearSpec::Abs(valid_year(y)?), m: mo },
+            (None, Some(y)) => Sem::Month {
+                y: YearSpec::Abs(valid_year(y)?),
+                m: mo,
+            },
             (None, None) => return None,
         };
         let prio = if matches!(sem, Sem::Day { .. }) { 3 } else { 2 };
         cand(m.start(), m.end(), sem, prio)
     });
-    scan(&p.ar_relday, text, out, |c| {
+    scan(&p.ar_relday, present, text, out, |c| {
         let m = c.get(0)?;
         if !ar_bounded(text, m.start(), m.end(), false) {
             return None;
@@ -1423,7 +1866,7 @@ fn collect_ar(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::RelDay(k), 1)
     });
-    scan(&p.ar_wd, text, out, |c| {
+    scan(&p.ar_wd, present, text, out, |c| {
         let m = c.get(0)?;
         if !ar_bounded(text, m.start(), m.end(), false) {
             return None;
@@ -1437,13 +1880,26 @@ fn collect_ar(text: &str, p: &Pats, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
     });
-    scan(&p.ar_offset, text, out, |c| {
+    scan(&p.ar_offset, present, text, out, |c| {
         let m = c.get(0)?;
         if !ar_bounded(text, m.start(), m.end(), false) {
             return None;
         }
-        let k = if c.name("k")?.as_str() == "التالي" { 1 } else { -1 };
-        cand(m.start(), m.end(), Sem::Offset { n: k, unit: Unit::Day, follows: false }, 1)
+        let k = if c.name("k")?.as_str() == "التالي" {
+            1
+        } else {
+            -1
+        };
+        cand(
+            m.start(),
+            m.end(),
+            Sem::Offset {
+                n: k,
+                unit: Unit::Day,
+                follows: false,
+            },
+            1,
+        )
     });
 }
 
@@ -1466,7 +1922,10 @@ fn tag_with(text: &str, langs: Langs, lang: TimeLang, anchor: Option<NaiveDate>)
     });
     let mut kept: BTreeMap<usize, Cand> = BTreeMap::new();
     for c in cands {
-        let overlaps = kept.range(..c.end).next_back().map_or(false, |(_, k)| k.end > c.start);
+        let overlaps = kept
+            .range(..c.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > c.start);
         if !overlaps {
             kept.insert(c.start, c);
         }
@@ -1514,7 +1973,11 @@ fn distribute_years(text: &str, kept: &mut [Cand]) {
         return;
     }
     for i in (0..kept.len() - 1).rev() {
-        if let Sem::Month { y: YearSpec::Unknown, m } = kept[i].sem {
+        if let Sem::Month {
+            y: YearSpec::Unknown,
+            m,
+        } = kept[i].sem
+        {
             let next = kept[i + 1];
             let ys = match next.sem {
                 Sem::Month { y, .. } if y != YearSpec::Unknown => Some(y),
@@ -1523,7 +1986,10 @@ fn distribute_years(text: &str, kept: &mut [Cand]) {
             };
             if let (Some(ys), Some(between)) = (ys, text.get(kept[i].end..next.start)) {
                 let t = between.trim_matches(|c: char| c.is_whitespace() || c == ',');
-                let conn = ["", "or", "and", "to", "ou", "et", "à", "-", "–", "through", "until", "au", "أو", "و", "او"];
+                let conn = [
+                    "", "or", "and", "to", "ou", "et", "à", "-", "–", "through", "until", "au",
+                    "أو", "و", "او",
+                ];
                 if conn.iter().any(|k| k.eq_ignore_ascii_case(t)) {
                     kept[i].sem = Sem::Month { y: ys, m };
                 }
@@ -1553,18 +2019,37 @@ fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 }
 
 fn day_res(d: NaiveDate, relative: bool) -> Res {
-    Res { gran: Granularity::Day, start: d, end: d, relative }
+    Res {
+        gran: Granularity::Day,
+        start: d,
+        end: d,
+        relative,
+    }
 }
 
 fn month_res(y: i32, m: u32, relative: bool) -> Option<Res> {
     let start = ymd(y, m, 1)?;
-    let (ny, nm) = if m == 12 { (y.checked_add(1)?, 1) } else { (y, m + 1) };
+    let (ny, nm) = if m == 12 {
+        (y.checked_add(1)?, 1)
+    } else {
+        (y, m + 1)
+    };
     let end = ymd(ny, nm, 1)?.pred_opt()?;
-    Some(Res { gran: Granularity::Month, start, end, relative })
+    Some(Res {
+        gran: Granularity::Month,
+        start,
+        end,
+        relative,
+    })
 }
 
 fn year_res(y: i32, relative: bool) -> Option<Res> {
-    Some(Res { gran: Granularity::Year, start: ymd(y, 1, 1)?, end: ymd(y, 12, 31)?, relative })
+    Some(Res {
+        gran: Granularity::Year,
+        start: ymd(y, 1, 1)?,
+        end: ymd(y, 12, 31)?,
+        relative,
+    })
 }
 
 fn season_range(y: i32, s: Season) -> Option<(NaiveDate, NaiveDate)> {
@@ -1577,7 +2062,10 @@ fn season_range(y: i32, s: Season) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 fn shift_month(y: i32, m: u32, k: i64) -> Option<(i32, u32)> {
-    let idx = (y as i64).checked_mul(12)?.checked_add(m as i64 - 1)?.checked_add(k)?;
+    let idx = (y as i64)
+        .checked_mul(12)?
+        .checked_add(m as i64 - 1)?
+        .checked_add(k)?;
     let ny = idx.div_euclid(12);
     let nm = idx.rem_euclid(12) as u32 + 1;
     Some((i32::try_from(ny).ok()?, nm))
@@ -1604,7 +2092,7 @@ fn resolve(text: &str, c: &Cand, lang: TimeLang, anchor: Option<NaiveDate>) -> O
                         if let Some(dt) = ymd(a.year() + dy, m, d) {
                             if dt.weekday() == wd {
                                 let dist = dt.signed_duration_since(a).num_days().abs();
-                                if best.map_or(true, |(bd, _)| dist < bd) {
+                                if best.is_none_or(|(bd, _)| dist < bd) {
                                     best = Some((dist, dt));
                                 }
                             }
@@ -1614,8 +2102,12 @@ fn resolve(text: &str, c: &Cand, lang: TimeLang, anchor: Option<NaiveDate>) -> O
                         return Some(day_res(dt, true));
                     }
                 }
-                let past = (0..=8).filter_map(|k| ymd(a.year() - k, m, d)).find(|dt| *dt <= a);
-                let fut = (0..=8).filter_map(|k| ymd(a.year() + k, m, d)).find(|dt| *dt >= a);
+                let past = (0..=8)
+                    .filter_map(|k| ymd(a.year() - k, m, d))
+                    .find(|dt| *dt <= a);
+                let fut = (0..=8)
+                    .filter_map(|k| ymd(a.year() + k, m, d))
+                    .find(|dt| *dt >= a);
                 let pick = match tense(text, c.start, c.end, lang) {
                     Tense::Past => past,
                     Tense::Future => fut,
@@ -1704,7 +2196,12 @@ fn resolve(text: &str, c: &Cand, lang: TimeLang, anchor: Option<NaiveDate>) -> O
                 YearSpec::Unknown => return None,
             };
             let (st, en) = season_range(yy, s)?;
-            Some(Res { gran: Granularity::Season, start: st, end: en, relative })
+            Some(Res {
+                gran: Granularity::Season,
+                start: st,
+                end: en,
+                relative,
+            })
         }
         Sem::Decade { y } => Some(Res {
             gran: Granularity::Decade,
@@ -1788,7 +2285,7 @@ fn resolve_offset(
             if k.start < prev_start {
                 break;
             }
-            if matches!(k.sem, Sem::Offset { .. }) && resolved.get(j).map_or(true, |r| r.is_none()) {
+            if matches!(k.sem, Sem::Offset { .. }) && resolved.get(j).is_none_or(|r| r.is_none()) {
                 continue;
             }
             if let Some(r) = resolved.get(j).copied().flatten() {
@@ -1817,7 +2314,10 @@ fn resolve_offset(
             let (y, m) = shift_month(r.start.year(), r.start.month(), n)?;
             month_res(y, m, r.relative)
         }
-        Unit::Year => year_res(r.start.year().checked_add(i32::try_from(n).ok()?)?, r.relative),
+        Unit::Year => year_res(
+            r.start.year().checked_add(i32::try_from(n).ok()?)?,
+            r.relative,
+        ),
     }
 }
 
@@ -1832,24 +2332,28 @@ fn is_sentence_end(text: &str, i: usize, ch: char) -> bool {
             // a blank line (two newlines, possibly with spaces between)
             let after = text.get(i + 1..).unwrap_or("");
             let before = text.get(..i).unwrap_or("");
-            after.trim_start_matches([' ', '\t', '\r']).starts_with('\n')
+            after
+                .trim_start_matches([' ', '\t', '\r'])
+                .starts_with('\n')
                 || before.trim_end_matches([' ', '\t', '\r']).ends_with('\n')
         }
         '.' => {
-            let followed_ws = next_char(text, i + 1).map_or(true, |c| c.is_whitespace());
+            let followed_ws = next_char(text, i + 1).is_none_or(|c| c.is_whitespace());
             if !followed_ws {
                 return false;
             }
             // abbreviations: "Mr.", "Dr.", "U.S.", "Gen."
             let before = text.get(..i).unwrap_or("");
-            let tok: Vec<char> = before
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphabetic() || *c == '.')
-                .take(5)
-                .collect();
-            let len = tok.len();
-            let starts_upper = tok.last().map_or(false, |c| c.is_uppercase());
+            let mut len = 0usize;
+            let mut first = None;
+            for c in before.chars().rev() {
+                if !(c.is_alphabetic() || c == '.') || len == 5 {
+                    break;
+                }
+                len += 1;
+                first = Some(c);
+            }
+            let starts_upper = first.is_some_and(|c| c.is_uppercase());
             !(len > 0 && len <= 3 && starts_upper)
         }
         _ => false,
@@ -1897,22 +2401,33 @@ fn tense(text: &str, s: usize, e: usize, lang: TimeLang) -> Tense {
     let mut ws: Option<usize> = None;
     let mut handle = |ws: usize, we: usize, buf: &mut String, prev: &mut String| {
         let (gs, ge) = (a + ws, a + we);
-        buf.clear();
-        for ch in sent[ws..we].chars() {
-            buf.extend(ch.to_lowercase());
+        if gs >= s && ge <= e {
+            return; // words of the expression itself
         }
-        if !(gs >= s && ge <= e) {
-            let dist = if ge <= s { s - ge } else { gs.saturating_sub(e) };
-            let cls = match lang {
-                TimeLang::En => classify_en(buf, prev),
-                TimeLang::Fr => classify_fr(buf, prev),
-                TimeLang::Ar => None,
-            };
-            if let Some((is_strong, t)) = cls {
-                let slot = if is_strong { &mut strong } else { &mut weak };
-                if slot.map_or(true, |(d, _)| dist < d) {
-                    *slot = Some((dist, t));
-                }
+        let w = &sent[ws..we];
+        buf.clear();
+        if w.is_ascii() {
+            buf.push_str(w);
+            buf.make_ascii_lowercase();
+        } else {
+            for ch in w.chars() {
+                buf.extend(ch.to_lowercase());
+            }
+        }
+        let dist = if ge <= s {
+            s - ge
+        } else {
+            gs.saturating_sub(e)
+        };
+        let cls = match lang {
+            TimeLang::En => classify_en(buf, prev),
+            TimeLang::Fr => classify_fr(buf, prev),
+            TimeLang::Ar => None,
+        };
+        if let Some((is_strong, t)) = cls {
+            let slot = if is_strong { &mut strong } else { &mut weak };
+            if slot.is_none_or(|(d, _)| dist < d) {
+                *slot = Some((dist, t));
             }
         }
         std::mem::swap(prev, buf);
@@ -1933,20 +2448,113 @@ fn tense(text: &str, s: usize, e: usize, lang: TimeLang) -> Tense {
 }
 
 const EN_IRREGULAR_PAST: &[&str] = &[
-    "took", "fell", "came", "began", "left", "made", "went", "saw", "won", "lost", "fled", "led",
-    "said", "told", "sent", "gave", "met", "broke", "struck", "held", "became", "brought",
-    "caught", "drove", "fought", "found", "got", "hit", "kept", "knew", "overran", "ran", "rose",
-    "shot", "spoke", "stood", "swept", "thought", "threw", "withdrew", "wrote", "paid", "began",
-    "sought", "seized", "did", "built", "chose", "overthrew", "forced",
+    "took",
+    "fell",
+    "came",
+    "began",
+    "left",
+    "made",
+    "went",
+    "saw",
+    "won",
+    "lost",
+    "fled",
+    "led",
+    "said",
+    "told",
+    "sent",
+    "gave",
+    "met",
+    "broke",
+    "struck",
+    "held",
+    "became",
+    "brought",
+    "caught",
+    "drove",
+    "fought",
+    "found",
+    "got",
+    "hit",
+    "kept",
+    "knew",
+    "overran",
+    "ran",
+    "rose",
+    "shot",
+    "spoke",
+    "stood",
+    "swept",
+    "thought",
+    "threw",
+    "withdrew",
+    "wrote",
+    "paid",
+    "began",
+    "sought",
+    "seized",
+    "did",
+    "built",
+    "chose",
+    "overthrew",
+    "forced",
 ];
 const EN_ED_NOT_PAST: &[&str] = &[
-    "united", "armed", "based", "red", "need", "speed", "hundred", "bed", "feed", "seed", "shed",
-    "indeed", "proceed", "exceed", "succeed", "concerned", "related", "called", "detailed",
-    "limited", "expected", "scheduled", "planned", "advanced", "alleged", "so", "interested",
-    "qualified", "unprecedented", "sophisticated", "isolated", "organized", "organised",
-    "heightened", "continued", "renewed", "mixed", "tired", "wanted", "supposed", "used",
-    "experienced", "talented", "coordinated", "integrated", "unified", "divided", "embed",
-    "breed", "creed", "greed", "weed", "steed", "deed", "reed", "freed", "agreed",
+    "united",
+    "armed",
+    "based",
+    "red",
+    "need",
+    "speed",
+    "hundred",
+    "bed",
+    "feed",
+    "seed",
+    "shed",
+    "indeed",
+    "proceed",
+    "exceed",
+    "succeed",
+    "concerned",
+    "related",
+    "called",
+    "detailed",
+    "limited",
+    "expected",
+    "scheduled",
+    "planned",
+    "advanced",
+    "alleged",
+    "so",
+    "interested",
+    "qualified",
+    "unprecedented",
+    "sophisticated",
+    "isolated",
+    "organized",
+    "organised",
+    "heightened",
+    "continued",
+    "renewed",
+    "mixed",
+    "tired",
+    "wanted",
+    "supposed",
+    "used",
+    "experienced",
+    "talented",
+    "coordinated",
+    "integrated",
+    "unified",
+    "divided",
+    "embed",
+    "breed",
+    "creed",
+    "greed",
+    "weed",
+    "steed",
+    "deed",
+    "reed",
 ];
 
 fn classify_en(w: &str, prev: &str) -> Option<(bool, Tense)> {
@@ -1976,11 +2584,46 @@ const FR_RA_NOT_FUTURE: &[&str] = &[
     "libéra", "opéra", "dura", "mura", "ira", "guerra", "terra", "era",
 ];
 const FR_E_NOT_PAST: &[&str] = &[
-    "année", "société", "sécurité", "armée", "journée", "entrée", "idée", "communauté",
-    "autorité", "liberté", "unité", "comité", "côté", "soirée", "matinée", "durée", "arrivée",
-    "assemblée", "fusée", "pensée", "volonté", "majorité", "minorité", "priorité", "stabilité",
-    "capacité", "activité", "identité", "réalité", "difficulté", "intégrité", "souveraineté",
-    "musée", "lycée", "poignée", "contrée", "vallée", "cité", "santé", "été",
+    "année",
+    "société",
+    "sécurité",
+    "armée",
+    "journée",
+    "entrée",
+    "idée",
+    "communauté",
+    "autorité",
+    "liberté",
+    "unité",
+    "comité",
+    "côté",
+    "soirée",
+    "matinée",
+    "durée",
+    "arrivée",
+    "assemblée",
+    "fusée",
+    "pensée",
+    "volonté",
+    "majorité",
+    "minorité",
+    "priorité",
+    "stabilité",
+    "capacité",
+    "activité",
+    "identité",
+    "réalité",
+    "difficulté",
+    "intégrité",
+    "souveraineté",
+    "musée",
+    "lycée",
+    "poignée",
+    "contrée",
+    "vallée",
+    "cité",
+    "santé",
+    "été",
 ];
 
 fn classify_fr(w: &str, prev: &str) -> Option<(bool, Tense)> {
@@ -1988,7 +2631,9 @@ fn classify_fr(w: &str, prev: &str) -> Option<(bool, Tense)> {
         "sera" | "seront" | "serons" | "aura" | "auront" | "fera" | "feront" | "iront"
         | "pourra" | "pourront" | "devra" | "devront" | "doit" | "doivent" | "devrait"
         | "devraient" | "va" | "vont" | "prochain" | "prochaine" | "prochains" | "prochaines"
-        | "prévu" | "prévue" | "prévus" | "prévues" | "demain" => return Some((true, Tense::Future)),
+        | "prévu" | "prévue" | "prévus" | "prévues" | "demain" => {
+            return Some((true, Tense::Future))
+        }
         "a" if prev != "y" && prev != "il" => return Some((true, Tense::Past)),
         "ont" | "avait" | "avaient" | "était" | "étaient" | "fut" | "furent" | "été" | "eu"
         | "hier" | "dernier" | "dernière" | "avons" | "ai" | "eut" => {
@@ -2009,8 +2654,391 @@ fn classify_fr(w: &str, prev: &str) -> Option<(bool, Tense)> {
     {
         return Some((false, Tense::Past));
     }
-    if matches!(w, "pris" | "prise" | "mis" | "mise" | "fait" | "dit" | "vu" | "pu" | "mort" | "morts" | "conquis" | "repris" | "reprise") {
+    if matches!(
+        w,
+        "pris"
+            | "prise"
+            | "mis"
+            | "mise"
+            | "fait"
+            | "dit"
+            | "vu"
+            | "pu"
+            | "mort"
+            | "morts"
+            | "conquis"
+            | "repris"
+            | "reprise"
+    ) {
         return Some((false, Tense::Past));
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, dd)
+    }
+
+    type Case = (
+        &'static str,
+        TimeLang,
+        Option<NaiveDate>,
+        &'static [(&'static str, &'static str)],
+    );
+
+    fn cases() -> Vec<Case> {
+        use TimeLang::{Ar, En, Fr};
+        let a1 = d(2012, 12, 21);
+        let a2 = d(2013, 4, 11);
+        let a3 = d(2012, 10, 15);
+        let a4 = d(2013, 1, 14);
+        let a5 = d(2012, 12, 22);
+        let no: Option<NaiveDate> = None;
+        vec![
+            // ---- English: full dates
+            ("20 December 2012", En, no, &[("20 December 2012", "2012-12-20")]),
+            ("December 20, 2012", En, no, &[("December 20, 2012", "2012-12-20")]),
+            ("Dec. 20, 2012", En, no, &[("Dec. 20, 2012", "2012-12-20")]),
+            ("Posted on Dec 20 2012 by staff", En, no, &[("Dec 20 2012", "2012-12-20")]),
+            ("the UNSC unanimously approved Resolution 2085 on December 20 authorizing", En, a1, &[("December 20", "2012-12-20")]),
+            ("2012-12-20", En, no, &[("2012-12-20", "2012-12-20")]),
+            ("20/12/2012", En, no, &[("20/12/2012", "2012-12-20")]),
+            ("14/1/2013", En, no, &[("14/1/2013", "2013-01-14")]),
+            ("12/20/2012", En, no, &[("12/20/2012", "2012-12-20")]),
+            ("05/04/2013", En, no, &[("05/04/2013", "2013-04-05")]),
+            ("31/02/2013", En, no, &[]),
+            ("On Friday October 12, the UN Security Council agreed", En, a3, &[("Friday October 12", "2012-10-12")]),
+            ("On Friday, October 12, the council met", En, a3, &[("Friday, October 12", "2012-10-12")]),
+            ("Thursday, December 20, 2012", En, no, &[("Thursday, December 20, 2012", "2012-12-20")]),
+            ("on the 20th of December 2012", En, no, &[("20th of December 2012", "2012-12-20")]),
+            ("Resolution 2071 of 12 October 2012 called", En, no, &[("12 October 2012", "2012-10-12")]),
+            ("on 1 March 2013", En, no, &[("1 March 2013", "2013-03-01")]),
+            ("May 4, 2012", En, no, &[("May 4, 2012", "2012-05-04")]),
+            ("The attack happened on 8 January.", En, a4, &[("8 January", "2013-01-08")]),
+            ("Talks are due to begin on 15 February.", En, a4, &[("15 February", "2013-02-15")]),
+            ("Operation Serval, launched on 11 January, stopped the advance", En, a2, &[("11 January", "2013-01-11")]),
+            ("The French intervention began on 11 January 2013", En, no, &[("11 January 2013", "2013-01-11")]),
+            ("DECEMBER 21, 2012", En, no, &[("DECEMBER 21, 2012", "2012-12-21")]),
+            ("31 June 2012", En, no, &[("June 2012", "2012-06")]),
+            ("December 20", En, no, &[]),
+            // ---- English: months
+            ("June 2012", En, no, &[("June 2012", "2012-06")]),
+            ("taking control of the north in June 2012", En, no, &[("June 2012", "2012-06")]),
+            ("December 2012", En, no, &[("December 2012", "2012-12")]),
+            ("Dec 2012", En, no, &[("Dec 2012", "2012-12")]),
+            ("In March 2012, soldiers mutinied", En, no, &[("March 2012", "2012-03")]),
+            ("since May 2012", En, no, &[("May 2012", "2012-05")]),
+            ("in December 2012.3 The report", En, no, &[("December 2012", "2012-12")]),
+            ("Last March", En, a1, &[("Last March", "2012-03")]),
+            ("last March the army mutinied", En, a1, &[("last March", "2012-03")]),
+            ("next March", En, a1, &[("next March", "2013-03")]),
+            ("last month", En, a1, &[("last month", "2012-11")]),
+            ("next month", En, a1, &[("next month", "2013-01")]),
+            ("this month", En, a1, &[("this month", "2012-12")]),
+            ("expected in September or October of next year", En, a1, &[("September", "2013-09"), ("October of next year", "2013-10")]),
+            ("between March and May 2013", En, no, &[("March", "2013-03"), ("May 2013", "2013-05")]),
+            ("The government has announced that presidential election will be held in July", En, a2, &[("July", "2013-07")]),
+            ("In July, some of the Sahel's most prized cultural sites in Timbuktu were ransacked", En, a1, &[("July", "2012-07")]),
+            ("In October, the UNSC approved a resolution", En, a1, &[("October", "2012-10")]),
+            ("where a March military coup created a security vacuum", En, a3, &[("March", "2012-03")]),
+            ("insurgents seized vast swathes of territory in March", En, a1, &[("March", "2012-03")]),
+            ("By April, the secular MNLA aligned itself", En, a1, &[("April", "2012-04")]),
+            ("Elections are scheduled for July.", En, a1, &[("July", "2013-07")]),
+            ("In May, the junta agreed to step down", En, a1, &[("May", "2012-05")]),
+            ("In March 3,000 people were displaced", En, a1, &[("March", "2012-03")]),
+            ("In March", En, no, &[]),
+            ("The mission will deploy in September", En, a1, &[("September", "2013-09")]),
+            ("Talks resumed in early December", En, a1, &[("early December", "2012-12")]),
+            ("the end of March 2013", En, no, &[("the end of March 2013", "2013-03")]),
+            ("mid-January 2013", En, no, &[("mid-January 2013", "2013-01")]),
+            ("January of last year", En, a2, &[("January of last year", "2012-01")]),
+            // ---- English: years, seasons, decades
+            ("in 2013", En, no, &[("2013", "2013")]),
+            ("the 2012 coup", En, no, &[("2012", "2012")]),
+            ("between 2012 and 2013", En, no, &[("2012", "2012"), ("2013", "2013")]),
+            ("from 1960 to 2012", En, no, &[("1960", "1960"), ("2012", "2012")]),
+            ("last year", En, a1, &[("last year", "2011")]),
+            ("next year", En, a1, &[("next year", "2013")]),
+            ("this year", En, a1, &[("this year", "2012")]),
+            ("Mali descended into turmoil at the beginning of 2012 when", En, a2, &[("the beginning of 2012", "2012")]),
+            ("early 2012", En, no, &[("early 2012", "2012")]),
+            ("late 2012", En, no, &[("late 2012", "2012")]),
+            ("mid-2013", En, no, &[("mid-2013", "2013")]),
+            ("by the end of 2013", En, no, &[("the end of 2013", "2013")]),
+            ("late last year", En, a1, &[("late last year", "2011")]),
+            ("earlier this year", En, a1, &[("earlier this year", "2012")]),
+            ("summer 2012", En, no, &[("summer 2012", "2012")]),
+            ("in the summer of 2012", En, no, &[("summer of 2012", "2012")]),
+            ("fall 2012", En, no, &[("fall 2012", "2012")]),
+            ("last summer", En, a1, &[("last summer", "2012")]),
+            ("next spring", En, a1, &[("next spring", "2013")]),
+            ("in the 1990s", En, no, &[("1990s", "1990")]),
+            ("the Sahara in 2012", En, no, &[("2012", "2012")]),
+            // ---- English: relative days, weekdays, ago, offsets
+            ("Yesterday, the United Nations Security Council", En, a1, &[("Yesterday", "2012-12-20")]),
+            ("today", En, a1, &[("today", "2012-12-21")]),
+            ("tonight", En, a1, &[("tonight", "2012-12-21")]),
+            ("this morning", En, a1, &[("this morning", "2012-12-21")]),
+            ("this afternoon", En, a1, &[("this afternoon", "2012-12-21")]),
+            ("the day before yesterday", En, a1, &[("the day before yesterday", "2012-12-19")]),
+            ("tomorrow", En, a1, &[("tomorrow", "2012-12-22")]),
+            ("last night", En, a1, &[("last night", "2012-12-20")]),
+            ("yesterday", En, no, &[]),
+            ("The council met on Thursday.", En, a1, &[("Thursday", "2012-12-20")]),
+            ("The council will meet on Thursday.", En, a1, &[("Thursday", "2012-12-27")]),
+            ("next Thursday", En, a1, &[("next Thursday", "2012-12-27")]),
+            ("last Monday", En, a1, &[("last Monday", "2012-12-17")]),
+            ("The vote took place on Friday", En, a1, &[("Friday", "2012-12-14")]),
+            ("Gao fell on Thursday", En, a4, &[("Thursday", "2013-01-10")]),
+            ("two years ago", En, a1, &[("two years ago", "2010")]),
+            ("three months ago", En, a1, &[("three months ago", "2012-09")]),
+            ("five days ago", En, a1, &[("five days ago", "2012-12-16")]),
+            ("The council voted on December 20, 2012. A day after, France sent troops.", En, no, &[("December 20, 2012", "2012-12-20"), ("A day after", "2012-12-21")]),
+            ("Rebels took Konna on January 10, 2013; two days later France intervened.", En, no, &[("January 10, 2013", "2013-01-10"), ("two days later", "2013-01-12")]),
+            ("The force deployed ten days after December 20.", En, a1, &[("ten days after", "2012-12-30"), ("December 20", "2012-12-20")]),
+            ("On 10 January 2013 the rebels attacked Konna. The next day, France intervened.", En, no, &[("10 January 2013", "2013-01-10"), ("The next day", "2013-01-11")]),
+            ("Three months later the junta fell. It happened in March 2012.", En, no, &[("March 2012", "2012-03")]),
+            ("two days later", En, a1, &[]),
+            ("a day after the vote", En, a1, &[]),
+            // ---- English: negatives
+            ("45 days", En, a1, &[]),
+            ("one year", En, a1, &[]),
+            ("for an initial period of one year", En, a1, &[]),
+            ("less than two weeks ago", En, a1, &[]),
+            ("last week", En, a1, &[]),
+            ("within 45 days", En, a1, &[]),
+            ("within 45 days after the adoption", En, a1, &[]),
+            ("aged 45", En, a1, &[]),
+            ("a 45-year-old man", En, a1, &[]),
+            ("3,300 troops", En, a1, &[]),
+            ("13,000", En, a1, &[]),
+            ("the 15-nation council", En, a1, &[]),
+            ("Resolution 2085", En, a1, &[]),
+            ("resolution 2071", En, a1, &[]),
+            ("Resolution 2085 (2012)", En, a1, &[]),
+            ("S/RES/2085", En, a1, &[]),
+            ("Chapter 7", En, a1, &[]),
+            ("N° 5276", En, a1, &[]),
+            ("No. 2100", En, a1, &[]),
+            ("No. 2012", En, a1, &[]),
+            ("at 3 p.m.", En, a1, &[]),
+            ("within 45 days.1", En, a1, &[]),
+            ("the costs are not financed.”2", En, a1, &[]),
+            ("2012-13", En, a1, &[]),
+            ("the 2012-2013 period", En, a1, &[]),
+            ("1850", En, a1, &[]),
+            ("3500", En, a1, &[]),
+            ("the number 2013 appears", En, a1, &[]),
+            ("some 2000 troops", En, a1, &[]),
+            ("2000 soldiers were deployed", En, a1, &[]),
+            ("at 1930 GMT", En, a1, &[]),
+            ("a 2,012 km border", En, a1, &[]),
+            ("May I ask", En, a1, &[]),
+            ("Troops may march on", En, a1, &[]),
+            ("It may be that we march", En, a1, &[]),
+            ("April Ryan said", En, a1, &[]),
+            ("over the last year", En, a1, &[]),
+            ("the fall of Gao", En, a1, &[]),
+            ("the Arab Spring", En, a1, &[]),
+            ("a 12.5 per cent increase", En, a1, &[]),
+            ("the 2085th meeting", En, a1, &[]),
+            ("BAMAKO, Jan 11 (Reuters) -", En, no, &[]),
+            // ---- French
+            ("le 11 janvier 2013", Fr, no, &[("11 janvier 2013", "2013-01-11")]),
+            ("vendredi 11 janvier", Fr, a4, &[("vendredi 11 janvier", "2013-01-11")]),
+            ("lundi 14 janvier 2013", Fr, no, &[("lundi 14 janvier 2013", "2013-01-14")]),
+            ("11 janv. 2013", Fr, no, &[("11 janv. 2013", "2013-01-11")]),
+            ("1er mars 2013", Fr, no, &[("1er mars 2013", "2013-03-01")]),
+            ("20 décembre 2012", Fr, no, &[("20 décembre 2012", "2012-12-20")]),
+            ("la résolution 2085 du 20 décembre 2012", Fr, no, &[("20 décembre 2012", "2012-12-20")]),
+            ("Le Pays N° 5276 du 14/1/2013", Fr, no, &[("14/1/2013", "2013-01-14")]),
+            ("L'opération a été lancée en juin", Fr, a1, &[("juin", "2012-06")]),
+            ("L'élection se tiendra en juillet", Fr, a2, &[("juillet", "2013-07")]),
+            ("juin 2012", Fr, no, &[("juin 2012", "2012-06")]),
+            ("mi-juin 2012", Fr, no, &[("mi-juin 2012", "2012-06")]),
+            ("le mois dernier", Fr, a1, &[("le mois dernier", "2012-11")]),
+            ("le mois prochain", Fr, a1, &[("le mois prochain", "2013-01")]),
+            ("l'an dernier", Fr, a1, &[("l'an dernier", "2011")]),
+            ("l’an dernier", Fr, a4, &[("l’an dernier", "2012")]),
+            ("l'année prochaine", Fr, a1, &[("l'année prochaine", "2013")]),
+            ("cette année", Fr, a4, &[("cette année", "2013")]),
+            ("cette année-là", Fr, a4, &[]),
+            ("début 2013", Fr, no, &[("début 2013", "2013")]),
+            ("fin 2012", Fr, no, &[("fin 2012", "2012")]),
+            ("à la fin de l'année 2012", Fr, no, &[("la fin de l'année 2012", "2012")]),
+            ("en 2013", Fr, no, &[("2013", "2013")]),
+            ("mars dernier", Fr, a4, &[("mars dernier", "2012-03")]),
+            ("mars prochain", Fr, a4, &[("mars prochain", "2013-03")]),
+            ("septembre ou octobre de l'année prochaine", Fr, a1, &[("septembre", "2013-09"), ("octobre de l'année prochaine", "2013-10")]),
+            ("l'été 2012", Fr, no, &[("l'été 2012", "2012")]),
+            ("les années 1990", Fr, no, &[("années 1990", "1990")]),
+            ("il y a deux ans", Fr, a4, &[("il y a deux ans", "2011")]),
+            ("hier", Fr, a4, &[("hier", "2013-01-13")]),
+            ("Hier, les soldats ont repris Konna", Fr, a4, &[("Hier", "2013-01-13")]),
+            ("hier soir", Fr, a4, &[("hier soir", "2013-01-13")]),
+            ("avant-hier", Fr, a4, &[("avant-hier", "2013-01-12")]),
+            ("demain", Fr, a4, &[("demain", "2013-01-15")]),
+            ("le Mali de demain", Fr, a4, &[]),
+            ("ils la vivent aujourd'hui", Fr, a4, &[]),
+            ("aujourd'hui même", Fr, a4, &[("aujourd'hui même", "2013-01-14")]),
+            ("tombée aux mains des djihadistes jeudi dernier", Fr, a4, &[("jeudi dernier", "2013-01-10")]),
+            ("Jeudi, les militaires sont entrés dans Konna", Fr, a4, &[("Jeudi", "2013-01-10")]),
+            ("Le sommet aura lieu jeudi", Fr, a4, &[("jeudi", "2013-01-17")]),
+            ("Les rebelles ont pris Konna le 10 janvier 2013. Le lendemain, la France est intervenue.", Fr, no, &[("10 janvier 2013", "2013-01-10"), ("Le lendemain", "2013-01-11")]),
+            ("à la veille des élections", Fr, a4, &[]),
+            ("résolution 2085", Fr, a4, &[]),
+            ("3 000 soldats", Fr, a4, &[]),
+            ("un délai de 45 jours", Fr, a4, &[]),
+            ("pendant deux ans", Fr, a4, &[]),
+            ("sept soldats", Fr, a4, &[]),
+            // ---- Arabic
+            ("الذي تبناه مجلس الأمن بالتوافق أمس الأول", Ar, a5, &[("أمس الأول", "2012-12-20")]),
+            ("بحلول نيسان/ابريل 2013", Ar, no, &[("نيسان/ابريل 2013", "2013-04")]),
+            ("20 ديسمبر 2012", Ar, no, &[("20 ديسمبر 2012", "2012-12-20")]),
+            ("٢٠ ديسمبر ٢٠١٢", Ar, no, &[("٢٠ ديسمبر ٢٠١٢", "2012-12-20")]),
+            ("قال المتحدث أمس", Ar, a5, &[("أمس", "2012-12-21")]),
+            ("القرار 2085", Ar, a5, &[]),
+            ("في كانون الثاني 2013", Ar, no, &[("كانون الثاني 2013", "2013-01")]),
+            ("اليوم العالمي للمرأة", Ar, a5, &[]),
+            ("يوم الخميس الماضي", Ar, a5, &[("يوم الخميس الماضي", "2012-12-20")]),
+            ("مارس الجيش ضغوطا", Ar, a5, &[]),
+        ]
+    }
+
+    #[test]
+    fn table() {
+        let cases = cases();
+        assert!(cases.len() >= 150, "only {} cases", cases.len());
+        let mut failures = Vec::new();
+        for (text, lang, anchor, expected) in &cases {
+            let got: Vec<(String, String)> = tag(text, *lang, *anchor)
+                .into_iter()
+                .map(|e| (e.text, e.value))
+                .collect();
+            let exp: Vec<(String, String)> = expected
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+            if got != exp {
+                failures.push(format!(
+                    "{:?} ({:?}, {:?}):\n   got {:?}\n  want {:?}",
+                    text, lang, anchor, got, exp
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {} failed:\n{}",
+            failures.len(),
+            cases.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn spans_and_ranges() {
+        let text = "Le Pays N° 5276 du 14/1/2013";
+        let r = tag(text, TimeLang::Fr, None);
+        assert_eq!(r.len(), 1);
+        assert_eq!(&text[r[0].start..r[0].end], "14/1/2013");
+        assert_eq!(r[0].granularity, Granularity::Day);
+        assert!(!r[0].relative);
+        let r = tag("June 2012", TimeLang::En, None);
+        assert_eq!(
+            r[0].range_start,
+            NaiveDate::from_ymd_opt(2012, 6, 1).unwrap()
+        );
+        assert_eq!(
+            r[0].range_end,
+            NaiveDate::from_ymd_opt(2012, 6, 30).unwrap()
+        );
+        let r = tag("winter 2012", TimeLang::En, None);
+        assert_eq!(r[0].granularity, Granularity::Season);
+        assert_eq!(
+            r[0].range_end,
+            NaiveDate::from_ymd_opt(2013, 2, 28).unwrap()
+        );
+        let r = tag("last month", TimeLang::En, d(2012, 12, 21));
+        assert!(r[0].relative);
+        assert_eq!(Granularity::Decade.as_str(), "decade");
+    }
+
+    #[test]
+    fn pubdate() {
+        let t = "Mali: Security, Dialogue and Meaningful Reform\nInternational Crisis Group\n11 April 2013\n \nFor the population of Mali, the crisis that began in January 2012 is far from over.";
+        let (dt, s, e) = find_publication_date(t).expect("date");
+        assert_eq!(dt, NaiveDate::from_ymd_opt(2013, 4, 11).unwrap());
+        assert_eq!(&t[s..e], "11 April 2013");
+
+        let t = "Publié le lundi 14 janvier 2013   |  Le Pays\nLe Pays N° 5276 du 14/1/2013\nLes troupes...";
+        let (dt, s, e) = find_publication_date(t).expect("date");
+        assert_eq!(dt, NaiveDate::from_ymd_opt(2013, 1, 14).unwrap());
+        assert_eq!(&t[s..e], "lundi 14 janvier 2013");
+
+        assert_eq!(
+            find_publication_date("Mali crisis\nNo date in this header at all.\nBody text."),
+            None
+        );
+        assert_eq!(find_publication_date(""), None);
+
+        let t = "Headline here\nPublished: 22 December 2012\nBody";
+        assert_eq!(find_publication_date(t).map(|x| x.0), d(2012, 12, 22));
+        let t = "Headline\nPosted on Dec. 20, 2012 by John Smith\nBody";
+        assert_eq!(find_publication_date(t).map(|x| x.0), d(2012, 12, 20));
+        let t = "Updated 23 December 2012\nPublished: 22 December 2012\nBody";
+        assert_eq!(find_publication_date(t).map(|x| x.0), d(2012, 12, 22));
+        let t = "Le Pays N° 5276 du 14/1/2013\nCorps du texte";
+        assert_eq!(find_publication_date(t).map(|x| x.0), d(2013, 1, 14));
+        let t = "BAMAKO, Jan 11 (Reuters) - French forces attacked";
+        assert_eq!(find_publication_date(t), None);
+        let body = "The United Nations Security Council adopted a resolution on 20 December 2012 authorising the deployment of an African-led international support mission to Mali for an initial period of one year.";
+        assert_eq!(find_publication_date(body), None);
+    }
+
+    fn check(s: &str, anchor: Option<NaiveDate>) {
+        for lang in [TimeLang::En, TimeLang::Fr, TimeLang::Ar] {
+            for e in tag(s, lang, anchor) {
+                assert!(s.is_char_boundary(e.start) && s.is_char_boundary(e.end));
+                assert!(e.start < e.end && e.end <= s.len());
+                assert_eq!(&s[e.start..e.end], e.text);
+                assert!(e.range_start <= e.range_end);
+            }
+        }
+        if let Some((_, a, b)) = find_publication_date(s) {
+            assert!(s.is_char_boundary(a) && s.is_char_boundary(b) && a < b);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_arbitrary(s in "\\PC{0,200}", y in 1i32..4000, doy in 1u32..366) {
+            let anchor = NaiveDate::from_yo_opt(y, doy);
+            check(&s, None);
+            check(&s, anchor);
+        }
+
+        #[test]
+        fn never_panics_tokens(
+            toks in proptest::collection::vec(proptest::sample::select(vec![
+                "December", "20", ",", "2012", "Dec.", "May", "March", "last", "next", "year",
+                "month", "in", "on", "Friday", "jeudi", "dernier", "janvier", "1er", "2013", "/",
+                "14", "1", "-", ".", "\n", "\n\n", "hier", "yesterday", "days", "later", "after",
+                "two", "le", "lendemain", "أمس", "الأول", "نيسان", "/", "ابريل", "٢٠١٢", "٢٠",
+                "the", "beginning", "of", "will", "was", "été", "l'an", "é", "日", "🙂", "0",
+                "9999", "1900", "2099", "31", "12", "ago", "il", "y", "a", "mi-", "fin", "début",
+                "summer", "1990s", "années", "90", "يوم", "الخميس", "الماضي", "Resolution",
+            ]), 0..40),
+            sep in proptest::sample::select(vec!["", " ", "  ", "\u{a0}"]),
+            y in 1i32..4000, doy in 1u32..366,
+        ) {
+            let s = toks.join(sep);
+            let anchor = NaiveDate::from_yo_opt(y, doy);
+            check(&s, None);
+            check(&s, anchor);
+        }
+    }
 }

@@ -1,0 +1,1021 @@
+//! Named-entity recognition by rules over tokens plus the knowledge base, and alias
+//! resolution inside one document.
+//!
+//! Recognition finds (1) knowledge-base names (longest match), (2) capitalised sequences
+//! with connectors that the knowledge base does not know, typed by title triggers
+//! (`President`, `Captain`), organisation heads (`Movement`, `Council`) and place cues
+//! (`in`, `the town of`), and (3) a few patterns: resolutions, national armies, compass
+//! compounds (`nord-Mali`). Resolution then groups surface forms: declared and inferred
+//! acronyms (including reordered ones), surnames, near-identical spellings of a person's
+//! name, and knowledge-base ids across languages.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::tokens::{tokenize, TokKind, Token};
+use crate::document::{BlockKind, Document, Entity, EntityType, Geo, Mention};
+use crate::kb::{norm_key, words, Kb, KeyKind};
+
+const CONNECTORS: &[&str] = &[
+    "of", "for", "the", "de", "la", "le", "du", "des", "d'", "l'", "in", "and", "et", "en", "pour",
+    "to", "al", "el", "bin", "ibn", "ben", "van", "von", "der", "da", "dos", "on", "au", "aux",
+];
+
+const TITLES: &[&str] = &[
+    "president", "vice", "prime", "minister", "captain", "capt", "general", "gen", "colonel",
+    "col", "lieutenant", "lt", "sergeant", "sgt", "major", "commander", "admiral",
+    "secretary-general", "secretary", "ambassador", "envoy", "mr", "mrs", "ms", "dr", "prof",
+    "m", "mme", "sheikh", "king", "queen", "prince", "emir", "imam", "senator", "sen",
+    "governor", "gov", "mayor", "chancellor", "chief", "pope", "bishop", "premier", "foreign",
+    "defence", "defense", "interior", "special", "representative", "spokesman", "spokeswoman",
+    "spokesperson", "chairman", "chairperson", "chairwoman", "commissioner", "director", "head",
+    "leader", "judge", "justice", "deputy", "acting", "interim", "former", "président",
+    "présidente", "capitaine", "général", "ministre", "sergent", "lieutenant-colonel", "émir",
+    "cheikh", "sultan", "warlord", "rebel", "militant", "junta", "coup", "commandant", "lord",
+    "sir", "professor", "doctor", "officer", "mediator", "negotiator", "adviser", "advisor",
+];
+
+/// Lower-case titles before a capitalised name: `le président Traoré`, `envoy Prodi`.
+const LOWER_TITLES: &[&str] = &[
+    "président", "présidente", "capitaine", "général", "ministre", "colonel", "lieutenant",
+    "sergent", "commandant", "envoy", "ambassador", "spokesman", "spokeswoman", "leader",
+    "president", "captain", "minister", "chef", "porte-parole", "émissaire", "médiateur",
+    "mediator", "commander", "imam", "cheikh", "sheikh", "emir", "émir",
+];
+
+const ORG_HEADS: &[&str] = &[
+    "movement", "council", "union", "community", "mission", "group", "front", "army", "party",
+    "organisation", "organization", "committee", "commission", "agency", "bank", "fund", "court",
+    "assembly", "government", "ministry", "forces", "brigade", "battalion", "coalition",
+    "alliance", "league", "office", "institute", "foundation", "association", "federation",
+    "center", "centre", "administration", "police", "service", "company", "corporation", "post",
+    "times", "network", "conference", "congress", "parliament", "senate", "secretariat",
+    "authority", "board", "bureau", "department", "university", "school", "church",
+    "brotherhood", "legion", "guard", "regiment", "corps", "navy", "unit", "watch", "tribunal",
+    "programme", "program", "initiative", "club", "society", "press", "news", "radio",
+    "television", "agence", "mouvement", "conseil", "communauté", "groupe", "armée", "parti",
+    "comité", "banque", "fonds", "cour", "assemblée", "gouvernement", "ministère", "institut",
+    "bataillon", "haut", "fédération", "coordination", "platform", "plateforme", "junta",
+    "junte", "nations", "states", "brigades", "militia", "tribune", "herald", "journal",
+    "gazette", "monitor", "courier", "digest", "review", "wire", "agency",
+];
+
+const PLACE_HEADS: &[&str] = &[
+    "region", "province", "district", "river", "lake", "mountains", "desert", "valley",
+    "airport", "bay", "island", "islands", "sea", "ocean", "région", "province", "fleuve",
+    "county", "state", "prefecture", "département", "cercle", "oasis", "massif", "plateau",
+];
+
+const PLACE_CUES: &[&str] = &[
+    "in", "at", "near", "from", "into", "across", "outside", "around", "towards", "toward",
+    "à", "dans", "près", "vers", "via", "through", "entered", "reached", "seized", "captured",
+];
+
+const PLACE_OF_CUES: &[&str] = &[
+    "town", "city", "village", "region", "province", "north", "south", "east", "west",
+    "outskirts", "capital", "ville", "région", "localité", "commune", "nord", "sud", "est",
+    "ouest", "village", "cercle",
+];
+
+const FRENCH_GROUP_ARTICLES: &[&str] = &["les", "des", "aux", "ces"];
+
+static RESOLUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\b[Rr][ée]solution|القرار)\s+(?:(?:[Nn]o\.?|[Nn]°|number)\s*)?(\d{3,4})\b")
+        .expect("static regex")
+});
+
+static GLOSS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\s*\(\s*"([^"()]{3,80})"\s*\)"#).expect("static regex")
+});
+
+static ARMY_WORDS: &[&str] = &["army", "military", "armed forces", "armée"];
+
+static ADJECTIVAL_AFTER_MILITARY: &[&str] = &[
+    "intervention", "interventions", "action", "actions", "operation", "operations", "force",
+    "forces", "response", "junta", "coup", "trainers", "powers", "planners", "officers",
+    "officials", "leaders", "rule", "government", "regime", "campaign", "offensive", "aid",
+    "assistance", "advisers", "advisors", "personnel", "base", "bases", "court", "tribunal",
+    "option", "solution", "progress", "mission", "support", "training", "spokesman", "sources",
+    "source", "chief", "commander", "commanders", "vehicles", "aircraft", "jets", "strikes",
+    "involvement", "presence", "cooperation", "deployment", "means", "capacity", "plan",
+];
+
+const DIRECTIONS: &[(&str, &str)] = &[
+    ("nord", "Northern"),
+    ("sud", "Southern"),
+    ("est", "Eastern"),
+    ("ouest", "Western"),
+    ("centre", "Central"),
+    ("north", "Northern"),
+    ("south", "Southern"),
+    ("east", "Eastern"),
+    ("west", "Western"),
+];
+
+/// Where a candidate's identity comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum Ident {
+    /// A knowledge-base entry (index) reached by a full name.
+    Kb(u32),
+    /// Knowledge-base entries reached only by a short form.
+    Short(Vec<u32>),
+    /// A pattern with its own id, name, type and subtype.
+    Special {
+        id: String,
+        name: String,
+        kind: EntityType,
+        subtype: &'static str,
+        geo_of: Option<u32>,
+    },
+    /// A name the knowledge base does not know.
+    Generic,
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    start: usize,
+    end: usize,
+    surface: String,
+    ident: Ident,
+    person_cue: bool,
+    org_head: bool,
+    place_cue: bool,
+    acronym: bool,
+    tokens: usize,
+    /// Byte where the text right after the candidate starts (to find a declared alias).
+    after: usize,
+}
+
+/// Finds the entities of a document and resolves their aliases.
+pub fn extract(doc: &Document, kb: &Kb) -> Vec<Entity> {
+    let mut cands: Vec<Cand> = Vec::new();
+    for s in &doc.sentences {
+        if doc.block_kind_at(s.start) == Some(BlockKind::Byline) {
+            continue;
+        }
+        let headline = doc.block_kind_at(s.start) == Some(BlockKind::Heading)
+            && is_title_case(&doc.text[s.start..s.end]);
+        let text = &doc.text[s.start..s.end];
+        let toks = tokenize(text, s.start);
+        let before = cands.len();
+        sentence_cands(&doc.text, &toks, kb, &mut cands);
+        if headline {
+            let mut i = before;
+            while i < cands.len() {
+                if cands[i].ident == Ident::Generic && !cands[i].org_head {
+                    cands.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    resolve(doc, kb, cands)
+}
+
+fn is_title_case(s: &str) -> bool {
+    let ws: Vec<&str> = s
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphabetic) && w.chars().count() > 3)
+        .collect();
+    ws.len() >= 3 && ws.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() * 10 >= ws.len() * 7
+}
+
+fn lower(t: &Token) -> String {
+    t.text.to_lowercase()
+}
+
+fn is_connector(t: &Token) -> bool {
+    t.kind == TokKind::Word && CONNECTORS.contains(&lower(t).as_str())
+}
+
+fn is_title(t: &Token) -> bool {
+    let l = t.text.trim_end_matches('.').to_lowercase();
+    TITLES.contains(&l.as_str())
+}
+
+/// A word that can start or continue a name.
+fn is_name_word(t: &Token) -> bool {
+    if t.kind != TokKind::Word {
+        return false;
+    }
+    if t.is_cap() || t.is_acronym() {
+        return true;
+    }
+    // al-Qaeda, el-Baradei, ad-Din
+    let l = t.text;
+    ["al-", "el-", "ad-", "as-", "an-", "ar-", "ash-"]
+        .iter()
+        .any(|p| l.starts_with(p) && l[p.len()..].chars().next().is_some_and(char::is_uppercase))
+}
+
+/// Longest knowledge-base name starting at token `pos`.
+fn kb_match(full: &str, toks: &[Token], pos: usize, kb: &Kb, any_case: bool) -> Option<(usize, Vec<(u32, KeyKind)>)> {
+    // elisions (l'Azawad) and a leading article make more tokens than the key has words
+    let max = (kb.max_tokens() + 3).min(toks.len() - pos);
+    for len in (1..=max).rev() {
+        let last = &toks[pos + len - 1];
+        if toks[pos..pos + len].iter().any(|t| t.kind == TokKind::Punct && t.text != "-" && t.text != "'") {
+            continue;
+        }
+        if toks[pos..pos + len - 1].iter().any(|t| t.is_possessive()) {
+            continue;
+        }
+        if !any_case && len > 1 && last.kind != TokKind::Word {
+            continue;
+        }
+        let end = last.start + last.stem().len();
+        let key = norm_key(&full[toks[pos].start..end]);
+        let hits = kb.lookup(&key);
+        if !hits.is_empty() {
+            return Some((len, hits.to_vec()));
+        }
+    }
+    None
+}
+
+fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
+    let n = toks.len();
+    let mut used = vec![false; n];
+    let arabic = toks.iter().filter(|t| t.is_arabic()).count() * 2 > toks.iter().filter(|t| t.kind == TokKind::Word).count();
+    let sent_start = toks.first().map_or(0, |t| t.start);
+    let sent_end = toks.last().map_or(0, |t| t.end);
+    let sent = &full[sent_start..sent_end];
+
+    // Resolutions.
+    for c in RESOLUTION.captures_iter(sent) {
+        let (Some(m), Some(num)) = (c.get(0), c.get(1)) else { continue };
+        let (s, e) = (sent_start + m.start(), sent_start + m.end());
+        for (i, t) in toks.iter().enumerate() {
+            if t.start >= s && t.end <= e {
+                used[i] = true;
+            }
+        }
+        out.push(Cand {
+            start: s,
+            end: e,
+            surface: full[s..e].to_string(),
+            ident: Ident::Special {
+                id: format!("resolution:{}", num.as_str()),
+                name: format!("Resolution {}", num.as_str()),
+                kind: EntityType::Other,
+                subtype: "resolution",
+                geo_of: None,
+            },
+            person_cue: false,
+            org_head: false,
+            place_cue: false,
+            acronym: false,
+            tokens: 2,
+            after: e,
+        });
+    }
+
+    // National armies: "Malian army", "Mali's military".
+    for i in 0..n {
+        if used[i] || toks[i].kind != TokKind::Word || !toks[i].is_cap() {
+            continue;
+        }
+        let country = if toks[i].is_possessive() {
+            kb.lookup(&norm_key(toks[i].stem()))
+                .iter()
+                .map(|(x, _)| *x)
+                .find(|x| kb.entry(*x).id.starts_with("country:"))
+        } else {
+            kb.demonym(toks[i].text).and_then(|e| {
+                kb.lookup(&norm_key(&e.name))
+                    .iter()
+                    .map(|(x, _)| *x)
+                    .find(|x| kb.entry(*x).id == e.id)
+            })
+        };
+        let Some(cidx) = country else { continue };
+        let Some(next) = toks.get(i + 1) else { continue };
+        let nl = lower(next);
+        let (len, word_ok) = if nl == "armed" && toks.get(i + 2).is_some_and(|t| lower(t) == "forces") {
+            (3, true)
+        } else {
+            (2, ARMY_WORDS.contains(&nl.as_str()))
+        };
+        if !word_ok {
+            continue;
+        }
+        if nl == "military" && toks.get(i + 2).is_some_and(|t| ADJECTIVAL_AFTER_MILITARY.contains(&lower(t).as_str())) {
+            continue;
+        }
+        let c = kb.entry(cidx);
+        let adj = kb.adjective(cidx).unwrap_or(&c.name).to_string();
+        let (s, e) = (toks[i].start, toks[i + len - 1].end);
+        for u in used.iter_mut().skip(i).take(len) {
+            *u = true;
+        }
+        out.push(Cand {
+            start: s,
+            end: e,
+            surface: full[s..e].to_string(),
+            ident: Ident::Special {
+                id: format!("military:{}", c.country.clone().unwrap_or_default()),
+                name: format!("{adj} Armed Forces"),
+                kind: EntityType::Organization,
+                subtype: "military",
+                geo_of: None,
+            },
+            person_cue: false,
+            org_head: true,
+            place_cue: false,
+            acronym: false,
+            tokens: len,
+            after: e,
+        });
+    }
+
+    // Compass compounds: nord-Mali, North-Kivu.
+    for i in 0..n {
+        if used[i] || toks[i].kind != TokKind::Word {
+            continue;
+        }
+        let Some((pre, rest)) = toks[i].text.split_once('-') else { continue };
+        let Some((_, adj)) = DIRECTIONS.iter().find(|(d, _)| pre.eq_ignore_ascii_case(d)) else { continue };
+        if !rest.chars().next().is_some_and(char::is_uppercase) {
+            continue;
+        }
+        let Some((idx, _)) = kb.lookup(&norm_key(rest)).iter().find(|(x, _)| kb.entry(*x).kind == EntityType::Place).copied() else {
+            continue;
+        };
+        used[i] = true;
+        let place = kb.entry(idx);
+        out.push(Cand {
+            start: toks[i].start,
+            end: toks[i].end,
+            surface: toks[i].text.to_string(),
+            ident: Ident::Special {
+                id: format!("{}:{}", adj.to_lowercase(), place.id),
+                name: format!("{adj} {}", place.name),
+                kind: EntityType::Place,
+                subtype: "region",
+                geo_of: Some(idx),
+            },
+            person_cue: false,
+            org_head: false,
+            place_cue: true,
+            acronym: false,
+            tokens: 1,
+            after: toks[i].end,
+        });
+    }
+
+    if arabic {
+        let mut i = 0;
+        while i < n {
+            if used[i] || toks[i].kind != TokKind::Word {
+                i += 1;
+                continue;
+            }
+            if let Some((len, hits)) = kb_match(full, toks, i, kb, true) {
+                if hits.iter().any(|(_, k)| *k == KeyKind::Full) && !used[i..i + len].iter().any(|u| *u) {
+                    push_kb(full, toks, i, len, &hits, out);
+                    for u in used.iter_mut().skip(i).take(len) {
+                        *u = true;
+                    }
+                    i += len;
+                    continue;
+                }
+            }
+            // Arabic clitics: و ب ل ف ك before a place name
+            let t = toks[i].text;
+            let mut ch = t.chars();
+            if let Some(first) = ch.next() {
+                let rest = ch.as_str();
+                if "وبلفك".contains(first) && rest.chars().count() >= 3 {
+                    let hits: Vec<(u32, KeyKind)> = kb
+                        .lookup(&norm_key(rest))
+                        .iter()
+                        .filter(|(x, _)| kb.entry(*x).kind == EntityType::Place)
+                        .copied()
+                        .collect();
+                    if !hits.is_empty() {
+                        let s = toks[i].start + first.len_utf8();
+                        out.push(Cand {
+                            start: s,
+                            end: toks[i].end,
+                            surface: rest.to_string(),
+                            ident: Ident::Kb(hits[0].0),
+                            person_cue: false,
+                            org_head: false,
+                            place_cue: true,
+                            acronym: false,
+                            tokens: 1,
+                            after: toks[i].end,
+                        });
+                    }
+                }
+            }
+            i += 1;
+        }
+        return;
+    }
+
+    // Capitalised chunks.
+    let mut i = 0;
+    while i < n {
+        if used[i] || !is_name_word(&toks[i]) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        let mut e = i + 1;
+        if !toks[i].is_possessive() {
+            while e < n && !used[e] {
+                if is_name_word(&toks[e]) {
+                    e += 1;
+                    if toks[e - 1].is_possessive() {
+                        break;
+                    }
+                } else if is_connector(&toks[e])
+                    && e + 1 < n
+                    && !used[e + 1]
+                    && (is_name_word(&toks[e + 1]) || (is_connector(&toks[e + 1]) && e + 2 < n && is_name_word(&toks[e + 2])))
+                {
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+        chunk_cands(full, toks, s, e, kb, &used, out);
+        i = e;
+    }
+}
+
+fn push_kb(full: &str, toks: &[Token], pos: usize, len: usize, hits: &[(u32, KeyKind)], out: &mut Vec<Cand>) {
+    let last = &toks[pos + len - 1];
+    let mut first = pos;
+    while first + 1 < pos + len && matches!(lower(&toks[first]).as_str(), "the" | "le" | "la" | "les" | "l'") {
+        first += 1;
+    }
+    let s = toks[first].start;
+    let e = last.start + last.stem().len();
+    let full_hits: Vec<u32> = hits.iter().filter(|(_, k)| *k == KeyKind::Full).map(|(x, _)| *x).collect();
+    let ident = if let Some(&first) = full_hits.first() {
+        // the final choice among homonyms is made in `resolve`, with the document's context
+        let _ = first;
+        Ident::Kb(u32::MAX)
+    } else {
+        Ident::Short(hits.iter().map(|(x, _)| *x).collect())
+    };
+    let mut c = Cand {
+        start: s,
+        end: e,
+        surface: full[s..e].to_string(),
+        ident,
+        person_cue: false,
+        org_head: false,
+        place_cue: false,
+        acronym: len == 1 && toks[pos].is_acronym(),
+        tokens: len,
+        after: last.end,
+    };
+    if let Ident::Kb(_) = c.ident {
+        c.ident = Ident::Kb(encode_homonyms(&full_hits));
+    }
+    out.push(c);
+}
+
+thread_local! {
+    static HOMONYMS: std::cell::RefCell<Vec<Vec<u32>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Candidates carry one u32; homonym lists are parked in a per-thread table until `resolve`.
+fn encode_homonyms(h: &[u32]) -> u32 {
+    if h.len() == 1 {
+        return h[0];
+    }
+    HOMONYMS.with(|t| {
+        let mut t = t.borrow_mut();
+        t.push(h.to_vec());
+        0x8000_0000 | (t.len() as u32 - 1)
+    })
+}
+
+fn decode_homonyms(x: u32) -> Vec<u32> {
+    if x & 0x8000_0000 == 0 {
+        return vec![x];
+    }
+    HOMONYMS.with(|t| t.borrow().get((x & 0x7fff_ffff) as usize).cloned().unwrap_or_default())
+}
+
+fn chunk_cands(full: &str, toks: &[Token], s: usize, e: usize, kb: &Kb, used: &[bool], out: &mut Vec<Cand>) {
+    // A chunk that names an organisation by its head word ("Patriotic Union of X",
+    // "Obama Administration") is one name, unless the knowledge base knows it whole
+    // or it lists several names ("the UN and the African Union").
+    let whole_kb = kb_match(full, toks, s, kb, false).is_some_and(|(len, _)| s + len >= e);
+    let has_and = toks[s..e].iter().any(|t| matches!(t.text, "and" | "et"));
+    let head = toks[s..e].iter().any(|t| ORG_HEADS.contains(&lower(t).as_str()));
+    if head && !whole_kb && !has_and && e - s >= 2 {
+        generic(full, toks, &(s..e).collect::<Vec<_>>(), kb, out);
+        return;
+    }
+    let mut pos = s;
+    let mut run: Vec<usize> = Vec::new();
+    while pos < e {
+        let m = kb_match(full, toks, pos, kb, false).filter(|(len, _)| {
+            let end = pos + len;
+            // "Obama Administration": a known name used as a modifier of an organisation
+            let head_follows = end < e && ORG_HEADS.contains(&lower(&toks[end]).as_str()) && !toks[end - 1].is_possessive();
+            !used[pos..end.min(used.len())].iter().any(|u| *u) && !head_follows && toks[pos].kind == TokKind::Word && (is_name_word(&toks[pos]))
+        });
+        match m {
+            Some((len, hits)) => {
+                flush_run(full, toks, &run, kb, out);
+                run.clear();
+                push_kb(full, toks, pos, len, &hits, out);
+                pos += len;
+            }
+            None => {
+                run.push(pos);
+                pos += 1;
+            }
+        }
+    }
+    flush_run(full, toks, &run, kb, out);
+}
+
+/// Turns a run of tokens the knowledge base does not know into a candidate, or nothing.
+fn flush_run(full: &str, toks: &[Token], run: &[usize], kb: &Kb, out: &mut Vec<Cand>) {
+    if run.is_empty() {
+        return;
+    }
+    // split runs that are not contiguous
+    let mut parts: Vec<Vec<usize>> = vec![];
+    for &i in run {
+        match parts.last_mut() {
+            Some(p) if p.last().is_some_and(|&l| l + 1 == i) => p.push(i),
+            _ => parts.push(vec![i]),
+        }
+    }
+    for part in parts {
+        generic(full, toks, &part, kb, out);
+    }
+}
+
+fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Cand>) {
+    let mut a = 0;
+    let mut b = idx.len();
+    let mut person_cue = false;
+    // leading titles, demonyms, non-names, connectors
+    while a < b {
+        let t = &toks[idx[a]];
+        if is_title(t) {
+            person_cue = true;
+            a += 1;
+        } else if is_connector(t) || kb.demonym(t.text).is_some() || kb.is_non_entity(t.stem()) {
+            a += 1;
+        } else if idx[a] == 0 && words::is_common(t.stem()) && !t.is_acronym() {
+            // sentence-initial ordinary word
+            a += 1;
+        } else {
+            break;
+        }
+    }
+    while b > a && (is_connector(&toks[idx[b - 1]]) || is_title(&toks[idx[b - 1]])) {
+        b -= 1;
+    }
+    if a >= b {
+        return;
+    }
+    let first_i = idx[a];
+    let last_i = idx[b - 1];
+    let first = &toks[first_i];
+    let last = &toks[last_i];
+    // a title right before the run in lower case: "le président Traoré", "envoy Prodi"
+    if first_i > 0 && LOWER_TITLES.contains(&lower(&toks[first_i - 1]).as_str()) {
+        person_cue = true;
+    }
+    if first_i > 0 && is_title(&toks[first_i - 1]) {
+        person_cue = true;
+    }
+    let len = b - a;
+    let ws: Vec<&Token> = idx[a..b].iter().map(|&i| &toks[i]).collect();
+    let content: Vec<&&Token> = ws.iter().filter(|t| !is_connector(t)).collect();
+    let org_head = ws.iter().any(|t| ORG_HEADS.contains(&lower(t).as_str()));
+    let place_head = !org_head && PLACE_HEADS.contains(&lower(last).as_str());
+    let acronym = len == 1 && first.is_acronym();
+    if len == 1 {
+        let w = first.stem();
+        if kb.is_non_entity(w) || kb.demonym(w).is_some() {
+            return;
+        }
+        if !person_cue && !acronym && words::is_common(w) {
+            return;
+        }
+        if first_i == 0 && !person_cue && !acronym {
+            return;
+        }
+        if acronym && (w.chars().count() > 7 || is_roman(w)) {
+            return;
+        }
+        if first_i > 0 && FRENCH_GROUP_ARTICLES.contains(&lower(&toks[first_i - 1]).as_str()) && !person_cue {
+            return;
+        }
+        if w.chars().count() < 2 {
+            return;
+        }
+    } else if !org_head && !person_cue && content.iter().all(|t| words::is_common(t.stem()) || kb.is_non_entity(t.stem())) {
+        return;
+    }
+    let place_cue = place_head || {
+        let p1 = first_i.checked_sub(1).map(|i| lower(&toks[i]));
+        let p2 = first_i.checked_sub(2).map(|i| lower(&toks[i]));
+        p1.as_deref().is_some_and(|p| PLACE_CUES.contains(&p))
+            || (p1.as_deref().is_some_and(|p| p == "of" || p == "de")
+                && p2.as_deref().is_some_and(|p| PLACE_OF_CUES.contains(&p)))
+    };
+    let s = first.start;
+    let e = last.start + last.stem().len();
+    out.push(Cand {
+        start: s,
+        end: e,
+        surface: full[s..e].to_string(),
+        ident: Ident::Generic,
+        person_cue,
+        org_head,
+        place_cue,
+        acronym,
+        tokens: content.len(),
+        after: last.end,
+    });
+}
+
+fn is_roman(w: &str) -> bool {
+    w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'M' | 'D'))
+}
+
+/// A group of candidates that name one entity.
+#[derive(Debug, Clone)]
+struct Cluster {
+    members: Vec<usize>,
+    kb: Option<u32>,
+    special: Option<Ident>,
+    alive: bool,
+}
+
+fn generic_kind(c: &[&Cand]) -> EntityType {
+    let person = c.iter().filter(|x| x.person_cue).count();
+    let org = c.iter().filter(|x| x.org_head || x.acronym).count();
+    let place = c.iter().filter(|x| x.place_cue).count();
+    if person > 0 && person >= org {
+        EntityType::Person
+    } else if org > 0 && org >= place {
+        EntityType::Organization
+    } else if place > 0 {
+        EntityType::Place
+    } else {
+        EntityType::Person
+    }
+}
+
+fn initials(name: &str) -> Vec<char> {
+    let skip = ["of", "for", "the", "in", "and", "de", "la", "le", "du", "des", "d", "l", "et", "en", "pour", "to", "on", "au", "aux", "a", "an"];
+    name.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
+        .filter(|w| !w.is_empty() && !skip.contains(&w.to_lowercase().as_str()))
+        .filter_map(|w| w.chars().next())
+        .flat_map(|c| c.to_uppercase())
+        .collect()
+}
+
+fn same_letters(a: &[char], b: &[char]) -> bool {
+    if a.len() != b.len() || a.len() < 2 {
+        return false;
+    }
+    let mut x = a.to_vec();
+    let mut y = b.to_vec();
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn last_word(s: &str) -> &str {
+    s.rsplit(' ').next().unwrap_or(s)
+}
+
+fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
+    cands.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end)));
+    // drop candidates nested in an earlier, longer one
+    let mut kept: Vec<Cand> = Vec::with_capacity(cands.len());
+    for c in cands {
+        if kept.last().is_some_and(|k: &Cand| c.start < k.end) {
+            continue;
+        }
+        kept.push(c);
+    }
+    let cands = kept;
+
+    // Countries named in the document steer the choice among homonyms.
+    let mut doc_countries: HashSet<String> = HashSet::new();
+    for c in &cands {
+        if let Ident::Kb(x) = c.ident {
+            for i in decode_homonyms(x) {
+                let e = kb.entry(i);
+                if e.id.starts_with("country:") {
+                    if let Some(cc) = &e.country {
+                        doc_countries.insert(cc.clone());
+                    }
+                }
+            }
+        }
+    }
+    let choose = |x: u32| -> u32 {
+        let hs = decode_homonyms(x);
+        hs.iter()
+            .copied()
+            .max_by(|a, b| {
+                let score = |i: u32| {
+                    let e = kb.entry(i);
+                    let ctx = e.country.as_ref().is_some_and(|c| doc_countries.contains(c));
+                    e.weight * if ctx { 1000.0 } else { 1.0 }
+                };
+                score(*a).total_cmp(&score(*b))
+            })
+            .unwrap_or(x)
+    };
+    let mut cands = cands;
+    for c in &mut cands {
+        if let Ident::Kb(x) = c.ident {
+            c.ident = Ident::Kb(choose(x));
+        }
+    }
+    // Short forms count only when the full name is in the document.
+    let linked: HashSet<u32> = cands
+        .iter()
+        .filter_map(|c| if let Ident::Kb(x) = c.ident { Some(x) } else { None })
+        .collect();
+    for c in &mut cands {
+        if let Ident::Short(xs) = &c.ident {
+            c.ident = match xs.iter().find(|x| linked.contains(x)) {
+                Some(&x) => Ident::Kb(x),
+                None => Ident::Generic,
+            };
+        }
+    }
+
+    // Initial clusters by identity.
+    let mut clusters: Vec<Cluster> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut of_cand: Vec<usize> = vec![0; cands.len()];
+    for (ci, c) in cands.iter().enumerate() {
+        let key = match &c.ident {
+            Ident::Kb(x) => format!("kb:{x}"),
+            Ident::Special { id, .. } => format!("sp:{id}"),
+            _ => format!("g:{}", norm_key(&c.surface)),
+        };
+        let k = *by_key.entry(key).or_insert_with(|| {
+            clusters.push(Cluster {
+                members: vec![],
+                kb: if let Ident::Kb(x) = c.ident { Some(x) } else { None },
+                special: matches!(c.ident, Ident::Special { .. }).then(|| c.ident.clone()),
+                alive: true,
+            });
+            clusters.len() - 1
+        });
+        clusters[k].members.push(ci);
+        of_cand[ci] = k;
+    }
+
+    let merge = |clusters: &mut Vec<Cluster>, of_cand: &mut Vec<usize>, into: usize, from: usize| {
+        if into == from || !clusters[from].alive {
+            return;
+        }
+        let m = std::mem::take(&mut clusters[from].members);
+        for &ci in &m {
+            of_cand[ci] = into;
+        }
+        clusters[into].members.extend(m);
+        clusters[from].alive = false;
+        if clusters[into].kb.is_none() {
+            clusters[into].kb = clusters[from].kb;
+        }
+        if clusters[into].special.is_none() {
+            clusters[into].special = clusters[from].special.clone();
+        }
+    };
+    let is_generic = |cl: &Cluster| cl.kb.is_none() && cl.special.is_none();
+
+    // 1. Declared aliases: "Long Name (ACR)" and glosses "Name ("Gloss")".
+    let mut extra_mentions: Vec<(usize, Mention)> = Vec::new();
+    for ci in 0..cands.len() {
+        let c = &cands[ci];
+        let rest = &doc.text[c.after.min(doc.text.len())..];
+        if let Some(g) = GLOSS.captures(rest).and_then(|g| g.get(1)) {
+            let s = c.after + g.start();
+            extra_mentions.push((
+                of_cand[ci],
+                Mention {
+                    start: s,
+                    end: s + g.len(),
+                    text: g.as_str().to_string(),
+                },
+            ));
+        }
+        let rest_trim = rest.trim_start();
+        if !rest_trim.starts_with('(') {
+            continue;
+        }
+        let paren_at = c.after + (rest.len() - rest_trim.len());
+        if let Some(next) = cands.get(ci + 1) {
+            let close = doc.text[next.end..].trim_start().starts_with(')');
+            let only_space = doc.text[paren_at + 1..next.start].trim().is_empty();
+            if close && only_space && next.acronym && c.tokens >= 2 {
+                let (a, b) = (of_cand[ci], of_cand[ci + 1]);
+                let (ka, kb_) = (clusters[a].kb, clusters[b].kb);
+                if ka.is_none() || kb_.is_none() || ka == kb_ {
+                    let (into, from) = if ka.is_some() || clusters[a].special.is_some() { (a, b) } else if kb_.is_some() { (b, a) } else { (a, b) };
+                    merge(&mut clusters, &mut of_cand, into, from);
+                }
+            }
+        }
+    }
+
+    // 2. Inferred acronyms, in any order of letters (MNLA / NMLA).
+    for a in 0..clusters.len() {
+        if !clusters[a].alive || clusters[a].members.is_empty() {
+            continue;
+        }
+        let acr: Vec<&Cand> = clusters[a].members.iter().map(|&i| &cands[i]).filter(|c| c.acronym).collect();
+        if acr.is_empty() {
+            continue;
+        }
+        let letters: Vec<char> = acr[0].surface.chars().filter(|c| c.is_alphabetic()).flat_map(|c| c.to_uppercase()).collect();
+        let mut found: Vec<usize> = Vec::new();
+        for b in 0..clusters.len() {
+            if b == a || !clusters[b].alive {
+                continue;
+            }
+            if clusters[a].kb.is_some() && clusters[b].kb.is_some() {
+                continue;
+            }
+            let forms: Vec<String> = clusters[b].members.iter().map(|&i| cands[i].surface.clone()).collect();
+            let mut names = forms.clone();
+            if let Some(x) = clusters[b].kb {
+                names.push(kb.entry(x).name.clone());
+            }
+            if names.iter().any(|f| f.contains(' ') && same_letters(&initials(f), &letters)) {
+                found.push(b);
+            }
+        }
+        if found.len() == 1 {
+            let b = found[0];
+            let (into, from) = if is_generic(&clusters[b]) && !is_generic(&clusters[a]) { (a, b) } else { (b, a) };
+            merge(&mut clusters, &mut of_cand, into, from);
+        }
+    }
+
+    // Person names: kind of each cluster.
+    let kind_of = |cl: &Cluster, cands: &[Cand]| -> EntityType {
+        if let Some(x) = cl.kb {
+            return kb.entry(x).kind;
+        }
+        if let Some(Ident::Special { kind, .. }) = &cl.special {
+            return *kind;
+        }
+        let cs: Vec<&Cand> = cl.members.iter().map(|&i| &cands[i]).collect();
+        if cs.iter().all(|c| c.tokens >= 2 && !c.org_head && !c.place_cue) && !cs.iter().any(|c| c.acronym) {
+            return EntityType::Person;
+        }
+        generic_kind(&cs)
+    };
+
+    // 3. Surnames: "Touré" -> "Amadou Toumani Touré".
+    // 4. Misspellings of a person's name when the context agrees: "Amadou Sango" ~ "Sanogo".
+    let ids: Vec<usize> = (0..clusters.len()).filter(|&i| clusters[i].alive).collect();
+    for &a in &ids {
+        if !clusters[a].alive || !is_generic(&clusters[a]) {
+            continue;
+        }
+        let forms_a: Vec<String> = clusters[a].members.iter().map(|&i| cands[i].surface.clone()).collect();
+        let single = forms_a.iter().all(|f| !f.contains(' '));
+        let ka = kind_of(&clusters[a], &cands);
+        if ka != EntityType::Person || !single {
+            continue;
+        }
+        let w = &forms_a[0];
+        let mut exact: Vec<usize> = Vec::new();
+        let mut near: Vec<usize> = Vec::new();
+        for &b in &ids {
+            if b == a || !clusters[b].alive || kind_of(&clusters[b], &cands) != EntityType::Person {
+                continue;
+            }
+            let mut forms_b: Vec<String> = clusters[b].members.iter().map(|&i| cands[i].surface.clone()).collect();
+            if let Some(x) = clusters[b].kb {
+                forms_b.push(kb.entry(x).name.clone());
+            }
+            if forms_b.iter().any(|f| f.contains(' ') && last_word(f) == w) {
+                exact.push(b);
+            } else if w.chars().count() >= 5
+                && forms_b.iter().any(|f| {
+                    let l = last_word(f);
+                    l.chars().count() >= 5 && edit_distance(&l.to_lowercase(), &w.to_lowercase()) == 1
+                })
+            {
+                near.push(b);
+            }
+        }
+        if exact.len() == 1 {
+            merge(&mut clusters, &mut of_cand, exact[0], a);
+        } else if exact.is_empty() && near.len() == 1 {
+            let b = near[0];
+            // both must be introduced as persons by a title (Captain Sango / Captain Sanogo) or share a first name
+            let cued_a = clusters[a].members.iter().any(|&i| cands[i].person_cue);
+            let cued_b = clusters[b].members.iter().any(|&i| cands[i].person_cue);
+            if cued_a && cued_b {
+                merge(&mut clusters, &mut of_cand, b, a);
+            }
+        }
+    }
+
+    // Build entities.
+    let mut out: Vec<(usize, Entity)> = Vec::new();
+    for (k, cl) in clusters.iter().enumerate() {
+        if !cl.alive || cl.members.is_empty() {
+            continue;
+        }
+        let kind = kind_of(cl, &cands);
+        let mut mentions: Vec<Mention> = cl
+            .members
+            .iter()
+            .map(|&i| Mention {
+                start: cands[i].start,
+                end: cands[i].end,
+                text: cands[i].surface.clone(),
+            })
+            .collect();
+        mentions.extend(extra_mentions.iter().filter(|(c, _)| *c == k).map(|(_, m)| m.clone()));
+        mentions.sort_by_key(|m| m.start);
+        let mut aliases: Vec<String> = Vec::new();
+        for m in &mentions {
+            if !aliases.contains(&m.text) {
+                aliases.push(m.text.clone());
+            }
+        }
+        let (id, name, subtype, geo) = if let Some(x) = cl.kb {
+            let e = kb.entry(x);
+            (Some(e.id.clone()), e.name.clone(), e.subtype.clone(), geo_of(kb, x))
+        } else if let Some(Ident::Special { id, name, subtype, geo_of: g, .. }) = &cl.special {
+            (Some(id.clone()), name.clone(), Some((*subtype).to_string()), g.and_then(|x| geo_of(kb, x)))
+        } else {
+            let best = aliases
+                .iter()
+                .filter(|a| !(a.chars().all(|c| !c.is_lowercase()) && a.len() <= 8))
+                .max_by_key(|a| (a.split(' ').count(), a.len()))
+                .or_else(|| aliases.first())
+                .cloned()
+                .unwrap_or_default();
+            (None, best, None, None)
+        };
+        let first = mentions.first().map_or(0, |m| m.start);
+        out.push((
+            first,
+            Entity {
+                id,
+                name,
+                kind,
+                subtype,
+                aliases,
+                mentions,
+                geo,
+            },
+        ));
+    }
+    out.sort_by_key(|(f, _)| *f);
+    HOMONYMS.with(|t| t.borrow_mut().clear());
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+fn geo_of(kb: &Kb, x: u32) -> Option<Geo> {
+    let e = kb.entry(x);
+    Some(Geo {
+        lat: e.lat?,
+        lon: e.lon?,
+        country: e.country.clone(),
+        feature: e.feature.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

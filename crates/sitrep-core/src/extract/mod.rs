@@ -1,0 +1,5 @@
+//! Extraction: entities, temporal expressions, events.
+
+pub mod entities;
+pub mod time;
+pub mod tokens;

@@ -164,7 +164,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Entity> {
         if headline {
             let mut i = before;
             while i < cands.len() {
-                if cands[i].ident == Ident::Generic && !cands[i].org_head {
+                if cands[i].ident == Ident::Generic {
                     cands.remove(i);
                 } else {
                     i += 1;
@@ -192,7 +192,7 @@ fn is_connector(t: &Token) -> bool {
 }
 
 fn is_title(t: &Token) -> bool {
-    let l = t.text.trim_end_matches('.').to_lowercase();
+    let l = t.stem().trim_end_matches('.').to_lowercase();
     TITLES.contains(&l.as_str())
 }
 
@@ -374,7 +374,10 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
                 continue;
             }
             if let Some((len, hits)) = kb_match(full, toks, i, kb, true) {
-                if hits.iter().any(|(_, k)| *k == KeyKind::Full) && !used[i..i + len].iter().any(|u| *u) {
+                let function_word = len == 1
+                    && words::is_function_word(toks[i].text)
+                    && hits.iter().all(|(x, _)| !kb.entry(*x).id.starts_with("country:"));
+                if hits.iter().any(|(_, k)| *k == KeyKind::Full) && !used[i..i + len].iter().any(|u| *u) && !function_word {
                     push_kb(full, toks, i, len, &hits, out);
                     for u in used.iter_mut().skip(i).take(len) {
                         *u = true;
@@ -420,7 +423,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
     // Capitalised chunks.
     let mut i = 0;
     while i < n {
-        if used[i] || !is_name_word(&toks[i]) {
+        let particle_start = matches!(toks[i].text, "al" | "el") && toks.get(i + 1).is_some_and(|t| t.is_cap());
+        if used[i] || !(is_name_word(&toks[i]) || particle_start) {
             i += 1;
             continue;
         }
@@ -512,7 +516,11 @@ fn chunk_cands(full: &str, toks: &[Token], s: usize, e: usize, kb: &Kb, used: &[
     // or it lists several names ("the UN and the African Union").
     let whole_kb = kb_match(full, toks, s, kb, false).is_some_and(|(len, _)| s + len >= e);
     let has_and = toks[s..e].iter().any(|t| matches!(t.text, "and" | "et"));
-    let head = toks[s..e].iter().any(|t| ORG_HEADS.contains(&lower(t).as_str()));
+    // the head word ends the chunk or opens a complement: "Union of", "Movement for"
+    let head = (s..e).any(|i| {
+        ORG_HEADS.contains(&lower(&toks[i]).as_str())
+            && (i + 1 == e || matches!(lower(&toks[i + 1]).as_str(), "of" | "for" | "de" | "du" | "des" | "pour" | "d'"))
+    });
     if head && !whole_kb && !has_and && e - s >= 2 {
         generic(full, toks, &(s..e).collect::<Vec<_>>(), kb, out);
         return;
@@ -524,7 +532,12 @@ fn chunk_cands(full: &str, toks: &[Token], s: usize, e: usize, kb: &Kb, used: &[
             let end = pos + len;
             // "Obama Administration": a known name used as a modifier of an organisation
             let head_follows = end < e && ORG_HEADS.contains(&lower(&toks[end]).as_str()) && !toks[end - 1].is_possessive();
-            !used[pos..end.min(used.len())].iter().any(|u| *u) && !head_follows && toks[pos].kind == TokKind::Word && (is_name_word(&toks[pos]))
+            let initial_common = pos == 0 && *len == 1 && words::is_common(toks[pos].stem());
+            !used[pos..end.min(used.len())].iter().any(|u| *u)
+                && !head_follows
+                && !initial_common
+                && toks[pos].kind == TokKind::Word
+                && (is_name_word(&toks[pos]) || matches!(toks[pos].text, "al" | "el"))
         });
         match m {
             Some((len, hits)) => {
@@ -602,6 +615,34 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
     let org_head = ws.iter().any(|t| ORG_HEADS.contains(&lower(t).as_str()));
     let place_head = !org_head && PLACE_HEADS.contains(&lower(last).as_str());
     let acronym = len == 1 && first.is_acronym();
+    if len == 1 && first.text.contains('-') {
+        // "axe Bamako-Gao": two known places joined by a hyphen
+        let parts: Vec<&str> = first.stem().split('-').collect();
+        let hits: Vec<Option<(u32, KeyKind)>> = parts
+            .iter()
+            .map(|p| kb.lookup(&norm_key(p)).iter().find(|(x, _)| kb.entry(*x).kind == EntityType::Place).copied())
+            .collect();
+        if parts.len() >= 2 && hits.iter().all(Option::is_some) {
+            let mut at = first.start;
+            for (p, h) in parts.iter().zip(hits) {
+                let Some((x, _)) = h else { continue };
+                out.push(Cand {
+                    start: at,
+                    end: at + p.len(),
+                    surface: (*p).to_string(),
+                    ident: Ident::Kb(x),
+                    person_cue: false,
+                    org_head: false,
+                    place_cue: true,
+                    acronym: false,
+                    tokens: 1,
+                    after: at + p.len(),
+                });
+                at += p.len() + 1;
+            }
+            return;
+        }
+    }
     if len == 1 {
         let w = first.stem();
         if kb.is_non_entity(w) || kb.demonym(w).is_some() {
@@ -622,7 +663,10 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
         if w.chars().count() < 2 {
             return;
         }
-    } else if !org_head && !person_cue && content.iter().all(|t| words::is_common(t.stem()) || kb.is_non_entity(t.stem())) {
+    } else if !org_head
+        && !person_cue
+        && content.iter().all(|t| words::is_common(t.stem()) || kb.is_non_entity(t.stem()) || kb.demonym(t.stem()).is_some())
+    {
         return;
     }
     let place_cue = place_head || {

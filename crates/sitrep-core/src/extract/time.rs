@@ -2559,11 +2559,13 @@ const EN_ED_NOT_PAST: &[&str] = &[
 
 fn classify_en(w: &str, prev: &str) -> Option<(bool, Tense)> {
     match w {
-        "will" | "shall" | "ll" | "would" | "expected" | "scheduled" | "due" | "upcoming"
+        "will" | "shall" | "ll" | "expected" | "scheduled" | "due" | "upcoming"
         | "forthcoming" | "planned" | "plans" | "slated" | "next" | "tomorrow" => {
             return Some((true, Tense::Future))
         }
-        "be" if prev == "to" => return Some((true, Tense::Future)),
+        // "would" (reported speech, conditionals) and "to be" (any infinitive) lean future only weakly
+        "would" => return Some((false, Tense::Future)),
+        "be" if prev == "to" => return Some((false, Tense::Future)),
         "was" | "were" | "had" | "has" | "have" | "been" | "ago" | "yesterday" | "did" => {
             return Some((true, Tense::Past))
         }

@@ -103,6 +103,21 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
                 }
             }
             let word = &text[off(s)..off(j)];
+            // "African-led", "al-Qaeda-linked": a name with a lower-case suffix
+            if let Some(h) = word.rfind('-') {
+                let (pre, suf) = (&word[..h], &word[h + 1..]);
+                if !suf.is_empty()
+                    && suf.chars().all(|c| c.is_lowercase())
+                    && pre.chars().any(char::is_uppercase)
+                {
+                    let a = off(s);
+                    out.push(mk(text, a, a + h, base, TokKind::Word));
+                    out.push(mk(text, a + h, a + h + 1, base, TokKind::Punct));
+                    out.push(mk(text, a + h + 1, off(j), base, TokKind::Word));
+                    i = j;
+                    continue;
+                }
+            }
             // French elision: l'Azawad -> l' + Azawad
             if let Some(el) = ELISIONS.iter().find(|e| word.starts_with(**e) && word.len() > e.len()) {
                 let cut = off(s) + el.len();

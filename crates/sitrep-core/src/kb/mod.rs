@@ -316,9 +316,13 @@ impl Kb {
                 if name.is_empty() {
                     continue;
                 }
-                // Place names that are ordinary words ("Of", "Union") need a big place behind them.
-                let single_common = !name.contains(' ') && words::is_word(&name.to_lowercase());
+                // Place names that are ordinary words ("Of", "Union", "Selon", "كان") need a
+                // big place behind them; short alternate names ("LA") are too ambiguous.
+                let single_common = !name.contains(' ') && words::is_common(name);
                 if single_common && (population < 100_000 || !primary.contains(&name)) && !supplement {
+                    continue;
+                }
+                if !supplement && !primary.contains(&name) && name.chars().count() <= 3 {
                     continue;
                 }
                 self.key(name, idx, KeyKind::Full);

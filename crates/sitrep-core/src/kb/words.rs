@@ -16,10 +16,47 @@ pub fn is_word(w: &str) -> bool {
     WORDS.contains(w)
 }
 
-/// True when `w` in any case is an ordinary English word, trying simple inflections too.
+/// French and Arabic function words: capitalised at the start of a sentence, never names.
+const FUNCTION_WORDS: &[&str] = &[
+    "les", "des", "une", "un", "le", "la", "du", "de", "selon", "mais", "dans", "pour", "avec",
+    "sans", "sous", "après", "avant", "depuis", "pendant", "contre", "entre", "vers", "chez",
+    "ces", "cette", "cet", "ce", "son", "sa", "ses", "leur", "leurs", "notre", "nos", "votre",
+    "elle", "il", "ils", "elles", "nous", "vous", "on", "en", "et", "ou", "où", "car", "donc",
+    "ni", "or", "si", "que", "qui", "quoi", "dont", "quand", "comme", "plus", "moins", "très",
+    "aussi", "ainsi", "alors", "encore", "déjà", "toujours", "jamais", "tout", "tous", "toute",
+    "toutes", "autre", "autres", "même", "aucun", "aucune", "chaque", "plusieurs", "certains",
+    "quelques", "cela", "ceci", "lors", "puis", "enfin", "ensuite", "cependant", "pourtant",
+    "toutefois", "néanmoins", "outre", "malgré", "parmi", "face", "afin", "voici", "voilà", "ici",
+    "hier", "demain", "aujourd'hui", "oui", "non", "pas", "au", "aux", "sur", "par", "est", "sont",
+    "était", "sera", "été", "fait", "faire", "dit", "selon", "lundi", "mardi", "mercredi", "jeudi",
+    "vendredi", "samedi", "dimanche", "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre", "nord", "sud", "est",
+    "ouest", "centre", "ville", "région", "pays", "gouvernement", "armée", "président", "ministre",
+    "une", "deux", "trois", "quatre", "cinq", "dix", "cent", "mille", "premier", "première",
+    "fin", "début", "mi", "mois", "an", "ans", "année", "jour", "jours", "semaine", "effet",
+    "somme", "reste", "suite", "part", "partie", "rien", "personne", "certes", "bref",
+    "في", "من", "على", "الى", "إلى", "عن", "مع", "ان", "أن", "إن", "كان", "كانت", "هذا", "هذه",
+    "ذلك", "تلك", "التي", "الذي", "الذين", "ما", "لا", "لم", "لن", "قد", "كل", "بعد", "قبل", "بين",
+    "حتى", "او", "أو", "ثم", "هو", "هي", "هم", "عند", "منذ", "خلال", "حول", "ضد", "دون", "غير",
+    "امل", "أمل", "اطار", "إطار", "سنة", "عام", "يوم", "شهر", "اي", "أي", "كما", "لكن", "إذا",
+    "اذا", "وقد", "فقد", "لقد", "ايضا", "أيضا", "عبر", "نحو", "لدى", "امام", "أمام", "وراء",
+    "دعم", "قوة", "قوات", "مرحلة", "وضع", "حوار", "نظام", "دولة", "الدولة", "سلطة", "علاقة",
+];
+
+static FUNCTION_KEYS: LazyLock<HashSet<String>> =
+    LazyLock::new(|| FUNCTION_WORDS.iter().map(|w| crate::kb::norm_key(w)).collect());
+
+/// True for French and Arabic function words and other ordinary words that may be capitalised
+/// (compared after folding case, accents and Arabic letter variants).
+pub fn is_function_word(w: &str) -> bool {
+    FUNCTION_KEYS.contains(&crate::kb::norm_key(w))
+}
+
+/// True when `w` in any case is an ordinary English word (trying simple inflections)
+/// or a French or Arabic function word.
 pub fn is_common(w: &str) -> bool {
     let l = w.to_lowercase();
-    if is_word(&l) {
+    if is_word(&l) || is_function_word(&l) {
         return true;
     }
     for suf in ["s", "es", "ed", "d", "ing", "ly"] {

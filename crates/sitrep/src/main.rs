@@ -1,6 +1,10 @@
 //! `sitrep`: the command-line interface of the sitrep workbench.
 
 mod extract;
+mod ingest;
+mod search;
+mod status;
+mod timeline;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +23,14 @@ struct Cli {
 enum Command {
     /// Extract entities, dates and events from files (text, Markdown, HTML, PDF, RSS/Atom).
     Extract(extract::ExtractArgs),
+    /// Merge the events of many documents into one timeline with sources, disputes and credibility.
+    Timeline(timeline::TimelineArgs),
+    /// Collect files, folders, archives, WARC files, pages and feeds into the store.
+    Ingest(ingest::IngestArgs),
+    /// Search the store.
+    Search(search::SearchArgs),
+    /// Show what the store holds and which sources failed.
+    Status(status::StatusArgs),
     /// Run the pipeline over the bundled demo corpus.
     Demo {
         /// Folder of the demo corpus.
@@ -31,7 +43,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
+        Command::Timeline(args) => timeline::run(args),
         Command::Demo { corpus } => extract::demo(&corpus),
+        Command::Ingest(args) => ingest::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Status(args) => status::run(args),
     };
     match result {
         Ok(code) => code,

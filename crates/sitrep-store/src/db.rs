@@ -1,0 +1,769 @@
+//! The document store: the [`DocumentStore`] trait and its SQLite implementation.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sitrep_core::Document;
+
+use crate::dedup::{self, NEAR_DISTANCE};
+use crate::{Error, Result};
+
+/// State of one ingested source (a file, an archive entry, a URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IngestState {
+    /// Seen, not yet processed.
+    Queued,
+    /// Processed and stored.
+    Done,
+    /// Could not be read or processed; `reason` says why.
+    Failed,
+    /// Every document in it was already stored; `reason` says of which.
+    Duplicate,
+}
+
+impl IngestState {
+    /// Lower-case name, as stored.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            IngestState::Queued => "queued",
+            IngestState::Done => "done",
+            IngestState::Failed => "failed",
+            IngestState::Duplicate => "duplicate",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<IngestState> {
+        Some(match s {
+            "queued" => IngestState::Queued,
+            "done" => IngestState::Done,
+            "failed" => IngestState::Failed,
+            "duplicate" => IngestState::Duplicate,
+            _ => return None,
+        })
+    }
+}
+
+/// The ingest status of one source.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IngestStatus {
+    /// Path, archive entry (`archive.zip!/name`) or URL.
+    pub source: String,
+    /// Where it stands.
+    pub state: IngestState,
+    /// Why it failed, or of which document it is a duplicate.
+    pub reason: Option<String>,
+    /// How many times it was processed.
+    pub attempts: i64,
+    /// SHA-256 of the raw bytes last processed (to skip unchanged sources).
+    pub content_hash: Option<String>,
+    /// When the status last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+/// A document ready to be written: the pipeline's output with its fingerprints, computed
+/// ahead (in parallel) so that the write itself is short.
+#[derive(Debug, Clone)]
+pub struct PreparedDoc {
+    /// The document.
+    pub doc: Document,
+    /// Exact-duplicate key ([`dedup::text_hash`]).
+    pub text_hash: String,
+    /// Near-duplicate key ([`dedup::simhash`]).
+    pub simhash: Option<u64>,
+    /// The document as JSON.
+    pub json: String,
+}
+
+impl PreparedDoc {
+    /// Computes the fingerprints and the JSON of a document.
+    pub fn new(doc: Document) -> Result<Self> {
+        let json = serde_json::to_string(&doc)?;
+        Ok(PreparedDoc {
+            text_hash: dedup::text_hash(&doc.text),
+            simhash: dedup::simhash(&doc.text),
+            json,
+            doc,
+        })
+    }
+}
+
+/// Everything one source produced, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct SourceWrite {
+    /// The ingest key: path, archive entry or URL.
+    pub source: String,
+    /// SHA-256 of the raw bytes.
+    pub content_hash: String,
+    /// The raw bytes, kept once per content in the blob table.
+    pub original: Vec<u8>,
+    /// The documents read from it (a feed holds several).
+    pub docs: Vec<PreparedDoc>,
+}
+
+/// What happened to one document of a [`SourceWrite`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocOutcome {
+    /// Stored under this id.
+    Stored(i64),
+    /// Not stored: it duplicates document `of`; its source was added to that document's sources.
+    Duplicate {
+        /// The original document.
+        of: i64,
+        /// True for an identical text, false for a near duplicate.
+        exact: bool,
+    },
+}
+
+/// A document as stored.
+#[derive(Debug, Clone)]
+pub struct StoredDocument {
+    /// Row id.
+    pub id: i64,
+    /// First source it was read from.
+    pub source: String,
+    /// Canonical URL, when known.
+    pub url: Option<String>,
+    /// Reader format.
+    pub format: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Publication date (ISO 8601, possibly truncated).
+    pub published: Option<String>,
+    /// How the publication date was chosen.
+    pub published_source: Option<String>,
+    /// ISO 639-1 language.
+    pub language: String,
+    /// Outlet.
+    pub outlet: Option<String>,
+    /// Author.
+    pub author: Option<String>,
+    /// SHA-256 of the cleaned text.
+    pub content_hash: String,
+    /// SimHash of the cleaned text.
+    pub simhash: Option<u64>,
+    /// Cleaned text.
+    pub text: String,
+    /// Document status (`stored`).
+    pub status: String,
+    /// Error attached to the document, if any.
+    pub error: Option<String>,
+    /// When it was stored (RFC 3339).
+    pub created_at: String,
+    /// Whether the full-text index holds its latest version.
+    pub indexed: bool,
+    /// The full extracted document.
+    pub document: Document,
+}
+
+/// The storage API the ingest pipeline and the search use. [`SqliteStore`] implements it;
+/// another database can replace it without touching the pipeline.
+pub trait DocumentStore: Send {
+    /// Marks sources as queued (those not seen before; existing statuses are left alone).
+    fn queue_sources(&mut self, sources: &[String]) -> Result<()>;
+    /// Writes every document of a source, its sources, entities, dates, events and the
+    /// source's ingest status, atomically; duplicates are not stored again.
+    fn write_source(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>>;
+    /// Records a failure for a source.
+    fn mark_failed(&mut self, source: &str, content_hash: Option<&str>, reason: &str)
+        -> Result<()>;
+    /// The status of one source.
+    fn status(&self, source: &str) -> Result<Option<IngestStatus>>;
+    /// Statuses, all or of one state, ordered by source.
+    fn statuses(&self, state: Option<IngestState>) -> Result<Vec<IngestStatus>>;
+    /// Number of sources per state.
+    fn status_counts(&self) -> Result<Vec<(IngestState, u64)>>;
+    /// One document.
+    fn get(&self, id: i64) -> Result<Option<StoredDocument>>;
+    /// The cleaned text of one document.
+    fn text(&self, id: i64) -> Result<Option<String>>;
+    /// Every source a document was seen at (reprints included).
+    fn sources_of(&self, id: i64) -> Result<Vec<String>>;
+    /// The original bytes a document was read from.
+    fn original(&self, id: i64) -> Result<Option<Vec<u8>>>;
+    /// Number of stored documents.
+    fn document_count(&self) -> Result<u64>;
+    /// Ids of documents the full-text index does not yet hold, at most `limit`.
+    fn unindexed(&self, limit: usize) -> Result<Vec<i64>>;
+    /// Records that the index holds these documents.
+    fn mark_indexed(&mut self, ids: &[i64]) -> Result<()>;
+    /// Flags every document for re-indexing.
+    fn mark_all_unindexed(&mut self) -> Result<()>;
+}
+
+/// The migrations, in order; `schema_version` records the last one applied.
+const MIGRATIONS: &[(i64, &str)] = &[(
+    1,
+    r#"
+CREATE TABLE blobs (
+    hash TEXT PRIMARY KEY,
+    bytes BLOB NOT NULL
+);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    url TEXT,
+    format TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    published_source TEXT,
+    language TEXT NOT NULL,
+    outlet TEXT,
+    author TEXT,
+    content_hash TEXT NOT NULL UNIQUE,
+    simhash INTEGER,
+    sh0 INTEGER, sh1 INTEGER, sh2 INTEGER, sh3 INTEGER,
+    text TEXT NOT NULL,
+    blob_hash TEXT REFERENCES blobs(hash),
+    status TEXT NOT NULL DEFAULT 'stored',
+    error TEXT,
+    indexed INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX documents_sh0 ON documents(sh0) WHERE sh0 IS NOT NULL;
+CREATE INDEX documents_sh1 ON documents(sh1) WHERE sh1 IS NOT NULL;
+CREATE INDEX documents_sh2 ON documents(sh2) WHERE sh2 IS NOT NULL;
+CREATE INDEX documents_sh3 ON documents(sh3) WHERE sh3 IS NOT NULL;
+CREATE INDEX documents_unindexed ON documents(id) WHERE indexed = 0;
+CREATE TABLE sources (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    url TEXT,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, source)
+);
+CREATE INDEX sources_source ON sources(source);
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    entity_key TEXT NOT NULL,
+    kb_id TEXT,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    subtype TEXT
+);
+CREATE INDEX entities_doc ON entities(doc_id);
+CREATE INDEX entities_key ON entities(entity_key);
+CREATE TABLE aliases (
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL
+);
+CREATE INDEX aliases_entity ON aliases(entity_id);
+CREATE INDEX aliases_alias ON aliases(alias);
+CREATE TABLE mentions (
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE TABLE dates (
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    granularity TEXT NOT NULL,
+    range_start TEXT NOT NULL,
+    range_end TEXT NOT NULL,
+    relative INTEGER NOT NULL
+);
+CREATE INDEX dates_doc ON dates(doc_id);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    date TEXT,
+    actors TEXT NOT NULL,
+    targets TEXT NOT NULL,
+    place TEXT,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL
+);
+CREATE INDEX events_doc ON events(doc_id);
+CREATE INDEX events_type ON events(type);
+CREATE TABLE ingest_status (
+    source TEXT PRIMARY KEY,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'done', 'failed', 'duplicate')),
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    content_hash TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX ingest_status_state ON ingest_status(state);
+"#,
+)];
+
+/// The latest schema version this build knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// [`DocumentStore`] on an SQLite file (WAL journal, `synchronous=NORMAL`, foreign keys on).
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (creating when needed) the database file and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        Self::setup(conn)
+    }
+
+    /// An in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Self> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut s = SqliteStore { conn };
+        s.migrate()?;
+        Ok(s)
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)",
+        )?;
+        let current = self.schema_version()?;
+        if current > SCHEMA_VERSION {
+            return Err(Error::SchemaTooNew {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)",
+                params![version, now()],
+            )?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+fn find_duplicate(tx: &Transaction<'_>, p: &PreparedDoc) -> Result<Option<DocOutcome>> {
+    if let Some(id) = tx
+        .query_row(
+            "SELECT id FROM documents WHERE content_hash = ?1",
+            [&p.text_hash],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+    {
+        return Ok(Some(DocOutcome::Duplicate {
+            of: id,
+            exact: true,
+        }));
+    }
+    let Some(h) = p.simhash else { return Ok(None) };
+    let b = dedup::bands(h);
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, simhash FROM documents WHERE sh0 = ?1 OR sh1 = ?2 OR sh2 = ?3 OR sh3 = ?4 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![b[0], b[1], b[2], b[3]], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (id, other) = row?;
+        if dedup::hamming(h, other as u64) <= NEAR_DISTANCE {
+            return Ok(Some(DocOutcome::Duplicate {
+                of: id,
+                exact: false,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn add_source(tx: &Transaction<'_>, id: i64, doc: &Document, ts: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO sources (document_id, source, url, added_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, doc.source, doc.meta.url, ts],
+    )?;
+    Ok(())
+}
+
+/// The key under which an entity is stored: its KB id, else `type:lower-case name`.
+pub fn entity_key(e: &sitrep_core::document::Entity) -> String {
+    match &e.id {
+        Some(id) => id.clone(),
+        None => format!("{}:{}", e.kind.as_str(), e.name.to_lowercase()),
+    }
+}
+
+fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) -> Result<i64> {
+    let d = &p.doc;
+    let (sh, b) = match p.simhash {
+        Some(h) => (Some(h as i64), dedup::bands(h).map(Some)),
+        None => (None, [None; 4]),
+    };
+    let published_source = d
+        .meta
+        .published_source
+        .map(|s| {
+            serde_json::to_value(s)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+        })
+        .unwrap_or(None);
+    tx.execute(
+        "INSERT INTO documents (source, url, format, title, published, published_source, language,
+            outlet, author, content_hash, simhash, sh0, sh1, sh2, sh3, text, blob_hash, created_at, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+        params![
+            d.source,
+            d.meta.url,
+            d.format.as_str(),
+            d.meta.title,
+            d.meta.published,
+            published_source,
+            d.language,
+            d.meta.outlet,
+            d.meta.author,
+            p.text_hash,
+            sh,
+            b[0],
+            b[1],
+            b[2],
+            b[3],
+            d.text,
+            blob,
+            ts,
+            p.json
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    add_source(tx, id, d, ts)?;
+    for e in &d.entities {
+        tx.execute(
+            "INSERT INTO entities (doc_id, entity_key, kb_id, name, type, subtype) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, entity_key(e), e.id, e.name, e.kind.as_str(), e.subtype],
+        )?;
+        let eid = tx.last_insert_rowid();
+        for a in &e.aliases {
+            tx.execute(
+                "INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)",
+                params![eid, a],
+            )?;
+        }
+        for m in &e.mentions {
+            tx.execute(
+                "INSERT INTO mentions (entity_id, start, \"end\", text) VALUES (?1, ?2, ?3, ?4)",
+                params![eid, m.start as i64, m.end as i64, m.text],
+            )?;
+        }
+    }
+    for t in &d.dates {
+        tx.execute(
+            "INSERT INTO dates (doc_id, text, start, \"end\", value, granularity, range_start, range_end, relative)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                t.text,
+                t.start as i64,
+                t.end as i64,
+                t.value,
+                t.granularity,
+                t.range_start,
+                t.range_end,
+                t.relative
+            ],
+        )?;
+    }
+    for e in &d.events {
+        tx.execute(
+            "INSERT INTO events (doc_id, type, date, actors, targets, place, text, start, \"end\")
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                e.kind.as_str(),
+                e.date,
+                serde_json::to_string(&e.actors)?,
+                serde_json::to_string(&e.targets)?,
+                e.place,
+                e.text,
+                e.start as i64,
+                e.end as i64
+            ],
+        )?;
+    }
+    Ok(id)
+}
+
+fn upsert_status(
+    conn: &Connection,
+    source: &str,
+    state: IngestState,
+    reason: Option<&str>,
+    hash: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO ingest_status (source, state, reason, attempts, content_hash, updated_at)
+         VALUES (?1, ?2, ?3, 1, ?4, ?5)
+         ON CONFLICT(source) DO UPDATE SET state = excluded.state, reason = excluded.reason,
+            attempts = attempts + 1, content_hash = excluded.content_hash, updated_at = excluded.updated_at",
+        params![source, state.as_str(), reason, hash, now()],
+    )?;
+    Ok(())
+}
+
+fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IngestStatus> {
+    let state: String = r.get(1)?;
+    Ok(IngestStatus {
+        source: r.get(0)?,
+        state: IngestState::parse(&state).unwrap_or(IngestState::Queued),
+        reason: r.get(2)?,
+        attempts: r.get(3)?,
+        content_hash: r.get(4)?,
+        updated_at: r.get(5)?,
+    })
+}
+
+const STATUS_COLS: &str = "source, state, reason, attempts, content_hash, updated_at";
+
+impl DocumentStore for SqliteStore {
+    fn queue_sources(&mut self, sources: &[String]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT OR IGNORE INTO ingest_status (source, state, attempts, updated_at) VALUES (?1, 'queued', 0, ?2)",
+            )?;
+            let ts = now();
+            for s in sources {
+                stmt.execute(params![s, ts])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn write_source(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>> {
+        let ts = now();
+        let tx = self.conn.transaction()?;
+        let blob = dedup::sha256_hex(&w.original);
+        tx.execute(
+            "INSERT OR IGNORE INTO blobs (hash, bytes) VALUES (?1, ?2)",
+            params![blob, w.original],
+        )?;
+        let mut out = Vec::with_capacity(w.docs.len());
+        for p in &w.docs {
+            match find_duplicate(&tx, p)? {
+                Some(dup @ DocOutcome::Duplicate { of, .. }) => {
+                    add_source(&tx, of, &p.doc, &ts)?;
+                    // The index lists every source of a document: re-index the original.
+                    tx.execute("UPDATE documents SET indexed = 0 WHERE id = ?1", [of])?;
+                    out.push(dup);
+                }
+                _ => out.push(DocOutcome::Stored(insert_document(&tx, p, &blob, &ts)?)),
+            }
+        }
+        let stored = out
+            .iter()
+            .filter(|o| matches!(o, DocOutcome::Stored(_)))
+            .count();
+        let first_dup = out.iter().find_map(|o| match o {
+            DocOutcome::Duplicate { of, .. } => Some(*of),
+            _ => None,
+        });
+        let (state, reason) = match (stored, first_dup) {
+            (0, Some(of)) => (IngestState::Duplicate, Some(format!("duplicate of {of}"))),
+            (n, Some(_)) => (
+                IngestState::Done,
+                Some(format!("{n} stored, {} duplicates", out.len() - n)),
+            ),
+            _ => (IngestState::Done, None),
+        };
+        upsert_status(
+            &tx,
+            &w.source,
+            state,
+            reason.as_deref(),
+            Some(&w.content_hash),
+        )?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn mark_failed(
+        &mut self,
+        source: &str,
+        content_hash: Option<&str>,
+        reason: &str,
+    ) -> Result<()> {
+        upsert_status(
+            &self.conn,
+            source,
+            IngestState::Failed,
+            Some(reason),
+            content_hash,
+        )
+    }
+
+    fn status(&self, source: &str) -> Result<Option<IngestStatus>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {STATUS_COLS} FROM ingest_status WHERE source = ?1"),
+                [source],
+                status_row,
+            )
+            .optional()?)
+    }
+
+    fn statuses(&self, state: Option<IngestState>) -> Result<Vec<IngestStatus>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {STATUS_COLS} FROM ingest_status WHERE ?1 IS NULL OR state = ?1 ORDER BY source"
+        ))?;
+        let rows = stmt.query_map([state.map(|s| s.as_str())], status_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    fn status_counts(&self) -> Result<Vec<(IngestState, u64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT state, COUNT(*) FROM ingest_status GROUP BY state ORDER BY state")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (s, n) = r?;
+            if let Some(s) = IngestState::parse(&s) {
+                out.push((s, n as u64));
+            }
+        }
+        Ok(out)
+    }
+
+    fn get(&self, id: i64) -> Result<Option<StoredDocument>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT id, source, url, format, title, published, published_source, language, outlet,
+                    author, content_hash, simhash, text, status, error, created_at, indexed, json
+                 FROM documents WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        StoredDocument {
+                            id: r.get(0)?,
+                            source: r.get(1)?,
+                            url: r.get(2)?,
+                            format: r.get(3)?,
+                            title: r.get(4)?,
+                            published: r.get(5)?,
+                            published_source: r.get(6)?,
+                            language: r.get(7)?,
+                            outlet: r.get(8)?,
+                            author: r.get(9)?,
+                            content_hash: r.get(10)?,
+                            simhash: r.get::<_, Option<i64>>(11)?.map(|h| h as u64),
+                            text: r.get(12)?,
+                            status: r.get(13)?,
+                            error: r.get(14)?,
+                            created_at: r.get(15)?,
+                            indexed: r.get::<_, i64>(16)? != 0,
+                            document: placeholder_document(),
+                        },
+                        r.get::<_, String>(17)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((mut d, json)) = row else {
+            return Ok(None);
+        };
+        d.document = serde_json::from_str(&json)?;
+        Ok(Some(d))
+    }
+
+    fn text(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn sources_of(&self, id: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT source FROM sources WHERE document_id = ?1 ORDER BY added_at, source",
+        )?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
+    fn original(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT b.bytes FROM documents d JOIN blobs b ON b.hash = d.blob_hash WHERE d.id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn document_count(&self) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn unindexed(&self, limit: usize) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM documents WHERE indexed = 0 ORDER BY id LIMIT ?1")?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+
+    fn mark_indexed(&mut self, ids: &[i64]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare("UPDATE documents SET indexed = 1 WHERE id = ?1")?;
+            for id in ids {
+                stmt.execute([id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn mark_all_unindexed(&mut self) -> Result<()> {
+        self.conn.execute("UPDATE documents SET indexed = 0", [])?;
+        Ok(())
+    }
+}
+
+fn placeholder_document() -> Document {
+    sitrep_core::pipeline::prepare(sitrep_core::read::RawDoc {
+        source: String::new(),
+        format: sitrep_core::document::Format::Text,
+        text: String::new(),
+        meta: Default::default(),
+    })
+}

@@ -1,0 +1,215 @@
+//! sitrep-store: where collected documents are kept.
+//!
+//! A [`Store`] is a data folder holding `sitrep.db` (SQLite: documents, their sources,
+//! entities, dates, events, original bytes and the ingest status of every source) and
+//! `index/` (a tantivy full-text index). Documents are written one source per SQLite
+//! transaction; the index is committed in batches and, when the store is opened, every
+//! document the index does not yet hold is indexed again, so a crash at any point leaves a
+//! store that a re-run of the same ingest completes.
+//!
+//! Storage sits behind the [`DocumentStore`] trait; [`SqliteStore`] is its implementation.
+#![deny(missing_docs)]
+
+pub mod db;
+pub mod dedup;
+pub mod index;
+
+use std::path::{Path, PathBuf};
+
+pub use db::{
+    DocOutcome, DocumentStore, IngestState, IngestStatus, PreparedDoc, SourceWrite, SqliteStore,
+    StoredDocument,
+};
+pub use index::{Hit, SearchFilters, SearchIndex};
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite failed.
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The full-text index failed.
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index folder could not be opened.
+    #[error("index folder: {0}")]
+    IndexDir(#[from] tantivy::directory::error::OpenDirectoryError),
+    /// A file or folder could not be created or read.
+    #[error("{0}: {1}")]
+    Io(PathBuf, #[source] std::io::Error),
+    /// A stored document could not be (de)serialised.
+    #[error("document JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The database was written by a newer sitrep.
+    #[error("the database has schema version {found}, newer than this sitrep knows ({known}); upgrade sitrep")]
+    SchemaTooNew {
+        /// Version found.
+        found: i64,
+        /// Latest version known.
+        known: i64,
+    },
+    /// Another process holds the index writer (an ingest is running).
+    #[error("the index is locked by another sitrep process (an ingest running?)")]
+    Locked,
+    /// An invalid argument.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Result with the store's error.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Default data folder.
+pub const DEFAULT_DATA_DIR: &str = "sitrep-data";
+
+/// How many written documents wait before the index is committed.
+pub const INDEX_BATCH: usize = 200;
+
+/// A store: documents in a [`DocumentStore`] and a [`SearchIndex`] kept consistent with it.
+pub struct Store {
+    db: Box<dyn DocumentStore>,
+    index: SearchIndex,
+    pending: usize,
+    dir: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating when needed) the store in `dir` and brings the index up to date with
+    /// the documents, unless another process holds the index writer.
+    pub fn open(dir: &Path) -> Result<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+        let db = SqliteStore::open(&dir.join("sitrep.db"))?;
+        let index = SearchIndex::open(&dir.join("index"))?;
+        let mut s = Store::with_parts(Box::new(db), index);
+        s.dir = Some(dir.to_path_buf());
+        s.recover()?;
+        Ok(s)
+    }
+
+    /// A store in memory, for tests.
+    pub fn in_memory() -> Result<Self> {
+        Ok(Store::with_parts(
+            Box::new(SqliteStore::open_in_memory()?),
+            SearchIndex::in_memory()?,
+        ))
+    }
+
+    /// A store from any [`DocumentStore`] and an index.
+    pub fn with_parts(db: Box<dyn DocumentStore>, index: SearchIndex) -> Self {
+        Store {
+            db,
+            index,
+            pending: 0,
+            dir: None,
+        }
+    }
+
+    /// The data folder, when on disk.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// The document store.
+    pub fn db(&self) -> &dyn DocumentStore {
+        self.db.as_ref()
+    }
+
+    /// The document store, mutably.
+    pub fn db_mut(&mut self) -> &mut dyn DocumentStore {
+        self.db.as_mut()
+    }
+
+    /// The search index.
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Indexes every document the index does not hold yet (after a crash), when this
+    /// process can take the index writer. Returns how many were indexed.
+    pub fn recover(&mut self) -> Result<usize> {
+        if self.db.unindexed(1)?.is_empty() || !self.index.try_writer() {
+            return Ok(0);
+        }
+        self.sync_index()
+    }
+
+    /// Writes one source's documents (one transaction), and commits the index when a batch
+    /// is full.
+    pub fn write(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>> {
+        let out = self.db.write_source(w)?;
+        self.pending += out.len();
+        if self.pending >= INDEX_BATCH {
+            self.sync_index()?;
+        }
+        Ok(out)
+    }
+
+    /// Records a failed source.
+    pub fn fail(&mut self, source: &str, content_hash: Option<&str>, reason: &str) -> Result<()> {
+        self.db.mark_failed(source, content_hash, reason)
+    }
+
+    /// Indexes every document flagged as not indexed, commits the index, then clears the
+    /// flags. Returns how many documents were indexed.
+    pub fn sync_index(&mut self) -> Result<usize> {
+        self.pending = 0;
+        let mut total = 0;
+        loop {
+            let ids = self.db.unindexed(500)?;
+            if ids.is_empty() {
+                break;
+            }
+            for &id in &ids {
+                if let Some(d) = self.db.get(id)? {
+                    let sources = self.db.sources_of(id)?;
+                    self.index.put(id, &d.document, &sources)?;
+                }
+            }
+            self.index.commit()?;
+            self.db.mark_indexed(&ids)?;
+            total += ids.len();
+        }
+        Ok(total)
+    }
+
+    /// Drops and rebuilds the whole index from the documents.
+    pub fn reindex_all(&mut self) -> Result<usize> {
+        self.index.clear()?;
+        self.index.commit()?;
+        self.db.mark_all_unindexed()?;
+        self.sync_index()
+    }
+
+    /// Ranked full-text search over title, body and entity names and aliases.
+    pub fn search(&self, query: &str, filters: &SearchFilters, limit: usize) -> Result<Vec<Hit>> {
+        self.index
+            .search(query, filters, limit, |id| self.db.text(id).ok().flatten())
+    }
+
+    /// Number of documents matching a query and filters.
+    pub fn count(&self, query: &str, filters: &SearchFilters) -> Result<usize> {
+        self.index.count(query, filters)
+    }
+
+    /// Number of stored documents.
+    pub fn document_count(&self) -> Result<u64> {
+        self.db.document_count()
+    }
+
+    /// Number of documents in the committed index.
+    pub fn indexed_count(&self) -> u64 {
+        self.index.num_docs()
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Best effort: what is not committed is re-indexed on the next open.
+        if self.pending > 0 {
+            let _ = self.sync_index();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,297 @@
+#![allow(clippy::unwrap_used)]
+
+use sitrep_core::document::{Entity, EntityType, Event, EventType, Mention};
+use sitrep_core::{Document, Pipeline, PipelineOptions};
+
+use super::*;
+
+const MALI: &str = "Tuareg rebels of the Mouvement national de libération de l'Azawad seized the \
+    northern town of Kidal on Friday after two days of fighting, residents said, while the army \
+    withdrew its remaining units toward Gao and the capital Bamako braced for further unrest.";
+
+const FLOOD: &str =
+    "Heavy rains flooded the capital overnight, cutting power to thousands of homes \
+    and closing schools while the weather service warned of more storms to come this week across \
+    the southern provinces and the coastal plain.";
+
+fn doc(source: &str, text: &str) -> Document {
+    let p = Pipeline::new(PipelineOptions::default()).unwrap();
+    let mut d = p
+        .process_bytes(source, text.as_bytes(), "txt")
+        .unwrap()
+        .remove(0);
+    d.meta.title = Some(format!("Title of {source}"));
+    d
+}
+
+fn write(store: &mut Store, source: &str, docs: Vec<Document>) -> Vec<DocOutcome> {
+    let w = SourceWrite {
+        source: source.to_string(),
+        content_hash: dedup::sha256_hex(source.as_bytes()),
+        original: source.as_bytes().to_vec(),
+        docs: docs
+            .into_iter()
+            .map(|d| PreparedDoc::new(d).unwrap())
+            .collect(),
+    };
+    store.write(&w).unwrap()
+}
+
+fn mali_doc(source: &str) -> Document {
+    let mut d = doc(source, MALI);
+    d.meta.published = Some("2012-03-30".into());
+    d.entities.push(Entity {
+        id: Some("Q1142453".into()),
+        name: "National Movement for the Liberation of Azawad".into(),
+        kind: EntityType::Organization,
+        subtype: Some("armed_group".into()),
+        aliases: vec![
+            "MNLA".into(),
+            "Mouvement national de libération de l'Azawad".into(),
+        ],
+        mentions: vec![Mention {
+            start: 21,
+            end: 67,
+            text: "Mouvement national de libération de l'Azawad".into(),
+        }],
+        geo: None,
+    });
+    d.events.push(Event {
+        kind: EventType::Combat,
+        date: Some("2012-03-30".into()),
+        date_confidence: 1.0,
+        actors: vec!["MNLA".into()],
+        targets: vec!["Kidal".into()],
+        place: Some("Kidal".into()),
+        trigger: "seized".into(),
+        text: MALI.into(),
+        start: 0,
+        end: 100,
+        quantities: vec![],
+        claimed_by: None,
+        modality: "asserted".into(),
+    });
+    d
+}
+
+#[test]
+fn migrations_are_applied_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), db::SCHEMA_VERSION);
+    drop(s);
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), db::SCHEMA_VERSION);
+}
+
+#[test]
+fn insert_and_get() {
+    let mut s = Store::in_memory().unwrap();
+    let out = write(&mut s, "a.txt", vec![mali_doc("a.txt")]);
+    let DocOutcome::Stored(id) = out[0] else {
+        panic!("{out:?}")
+    };
+    let d = s.db().get(id).unwrap().unwrap();
+    assert_eq!(d.source, "a.txt");
+    assert_eq!(d.published.as_deref(), Some("2012-03-30"));
+    assert!(d
+        .document
+        .entities
+        .iter()
+        .any(|e| e.id.as_deref() == Some("Q1142453")));
+    assert!(d
+        .document
+        .events
+        .iter()
+        .any(|e| e.kind == EventType::Combat));
+    assert_eq!(s.db().original(id).unwrap().unwrap(), b"a.txt");
+    let st = s.db().status("a.txt").unwrap().unwrap();
+    assert_eq!(st.state, IngestState::Done);
+    assert_eq!(st.attempts, 1);
+}
+
+#[test]
+fn exact_and_near_duplicates_are_not_stored_again() {
+    let mut s = Store::in_memory().unwrap();
+    let DocOutcome::Stored(id) = write(&mut s, "a.txt", vec![doc("a.txt", MALI)])[0] else {
+        panic!()
+    };
+    // Same words, other whitespace: exact duplicate.
+    let out = write(
+        &mut s,
+        "b.txt",
+        vec![doc("b.txt", &MALI.replace(' ', "  "))],
+    );
+    assert_eq!(
+        out[0],
+        DocOutcome::Duplicate {
+            of: id,
+            exact: true
+        }
+    );
+    // One word changed at the end: near duplicate.
+    let out = write(
+        &mut s,
+        "c.txt",
+        vec![doc("c.txt", &MALI.replace("unrest", "violence"))],
+    );
+    assert_eq!(
+        out[0],
+        DocOutcome::Duplicate {
+            of: id,
+            exact: false
+        }
+    );
+    // Unrelated text: stored.
+    assert!(matches!(
+        write(&mut s, "d.txt", vec![doc("d.txt", FLOOD)])[0],
+        DocOutcome::Stored(_)
+    ));
+    assert_eq!(s.document_count().unwrap(), 2);
+    assert_eq!(
+        s.db().sources_of(id).unwrap(),
+        vec!["a.txt", "b.txt", "c.txt"]
+    );
+    let st = s.db().status("c.txt").unwrap().unwrap();
+    assert_eq!(st.state, IngestState::Duplicate);
+    assert_eq!(st.reason, Some(format!("duplicate of {id}")));
+}
+
+#[test]
+fn search_with_filters() {
+    let mut s = Store::in_memory().unwrap();
+    write(
+        &mut s,
+        "https://www.example.org/mali",
+        vec![mali_doc("https://www.example.org/mali")],
+    );
+    let mut f = doc("flood.txt", FLOOD);
+    f.meta.published = Some("2013-07-01".into());
+    write(&mut s, "flood.txt", vec![f]);
+    s.sync_index().unwrap();
+    assert_eq!(s.indexed_count(), 2);
+
+    let none = SearchFilters::default();
+    let hits = s.search("Kidal", &none, 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(
+        hits[0].snippet_html.contains("<b>Kidal</b>"),
+        "{}",
+        hits[0].snippet_html
+    );
+    assert_eq!(hits[0].published.as_deref(), Some("2012-03-30"));
+    // An alias the text never uses finds the document through its entity.
+    assert_eq!(s.search("MNLA", &none, 10).unwrap().len(), 1);
+
+    let by = |f: SearchFilters| s.search("", &f, 10).unwrap().len();
+    assert_eq!(
+        by(SearchFilters {
+            entity: Some("mnla".into()),
+            ..none.clone()
+        }),
+        1
+    );
+    assert_eq!(
+        by(SearchFilters {
+            entity: Some("Q1142453".into()),
+            ..none.clone()
+        }),
+        1
+    );
+    assert_eq!(
+        by(SearchFilters {
+            event_type: Some("combat".into()),
+            ..none.clone()
+        }),
+        1
+    );
+    assert_eq!(
+        by(SearchFilters {
+            event_type: Some("coup".into()),
+            ..none.clone()
+        }),
+        0
+    );
+    assert_eq!(
+        by(SearchFilters {
+            from: Some("2013".into()),
+            ..none.clone()
+        }),
+        1
+    );
+    assert_eq!(
+        by(SearchFilters {
+            to: Some("2012-12".into()),
+            ..none.clone()
+        }),
+        1
+    );
+    assert_eq!(
+        by(SearchFilters {
+            from: Some("2012-01-01".into()),
+            to: Some("2013-12-31".into()),
+            ..none.clone()
+        }),
+        2
+    );
+    assert_eq!(
+        by(SearchFilters {
+            lang: Some("en".into()),
+            ..none.clone()
+        }),
+        2
+    );
+    assert_eq!(
+        by(SearchFilters {
+            lang: Some("fr".into()),
+            ..none.clone()
+        }),
+        0
+    );
+    assert_eq!(
+        by(SearchFilters {
+            source: Some("example.org".into()),
+            ..none.clone()
+        }),
+        1
+    );
+    assert_eq!(s.count("rains", &none).unwrap(), 1);
+}
+
+#[test]
+fn unindexed_rows_are_indexed_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // A crash after the SQLite commit, before the index commit: rows with indexed = 0.
+        std::fs::create_dir_all(dir.path()).unwrap();
+        let mut db = SqliteStore::open(&dir.path().join("sitrep.db")).unwrap();
+        for (src, text) in [("a.txt", MALI), ("b.txt", FLOOD)] {
+            let w = SourceWrite {
+                source: src.into(),
+                content_hash: "h".into(),
+                original: vec![],
+                docs: vec![PreparedDoc::new(doc(src, text)).unwrap()],
+            };
+            db.write_source(&w).unwrap();
+        }
+        assert_eq!(db.unindexed(10).unwrap().len(), 2);
+    }
+    let s = Store::open(dir.path()).unwrap();
+    assert_eq!(s.document_count().unwrap(), 2);
+    assert_eq!(s.indexed_count(), 2);
+    assert_eq!(
+        s.search("Kidal", &SearchFilters::default(), 10)
+            .unwrap()
+            .len(),
+        1
+    );
+    // Re-indexing a document the index already holds does not double it.
+    drop(s);
+    {
+        let mut db = SqliteStore::open(&dir.path().join("sitrep.db")).unwrap();
+        db.mark_all_unindexed().unwrap();
+    }
+    let s = Store::open(dir.path()).unwrap();
+    assert_eq!(s.indexed_count(), 2);
+}

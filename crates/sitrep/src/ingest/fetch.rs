@@ -1,0 +1,411 @@
+//! Polite HTTP fetching: a user agent, robots.txt, a per-host rate limit, timeouts, a size
+//! limit, and no loopback, private or link-local addresses unless asked (checked on every
+//! resolution, redirects included).
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+/// The User-Agent header sent with every request.
+pub const USER_AGENT: &str = "sitrep/0.1 (+https://example.org/sitrep)";
+
+/// The product token matched against robots.txt groups.
+const ROBOTS_TOKEN: &str = "sitrep";
+
+const MAX_REDIRECTS: usize = 5;
+
+/// Fetching options.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Allow loopback, private and link-local addresses.
+    pub allow_private: bool,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Largest body accepted.
+    pub max_bytes: u64,
+    /// Least time between two requests to the same host.
+    pub host_delay: Duration,
+}
+
+/// A fetched resource.
+pub struct Fetched {
+    /// The URL after redirects.
+    pub url: String,
+    /// The body.
+    pub bytes: Vec<u8>,
+    /// The Content-Type header.
+    pub content_type: Option<String>,
+}
+
+/// True for addresses that must not be fetched without `--allow-private`.
+pub fn is_non_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || o[0] == 0
+                || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64.0.0/10, carrier-grade NAT
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0.0/24
+                || (o[0] == 198 && (o[1] & 0xfe) == 18) // 198.18.0.0/15, benchmarking
+                || o[0] >= 240
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_non_public(IpAddr::V4(v4));
+            }
+            let s = v6.segments();
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00 // unique local
+                || (s[0] & 0xffc0) == 0xfe80 // link local
+                || (s[0] & 0xffc0) == 0xfec0 // site local (deprecated)
+                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+                || (s[0] == 0x0064 && s[1] == 0xff9b) // NAT64 may reach private v4
+        }
+    }
+}
+
+/// Resolves a host and port, refusing non-public addresses unless allowed.
+fn resolve_checked(host: &str, port: u16, allow_private: bool) -> std::io::Result<Vec<SocketAddr>> {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs()?.collect();
+    if addrs.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{host}: no address"),
+        ));
+    }
+    if !allow_private {
+        if let Some(a) = addrs.iter().find(|a| is_non_public(a.ip())) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                format!(
+                    "refused: {host} resolves to the private/loopback/link-local address {} (use --allow-private)",
+                    a.ip()
+                ),
+            ));
+        }
+    }
+    Ok(addrs)
+}
+
+/// The resolver ureq connects through: every connection, redirects included, is checked.
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl ureq::Resolver for GuardedResolver {
+    fn resolve(&self, netloc: &str) -> std::io::Result<Vec<SocketAddr>> {
+        let (host, port) = netloc.rsplit_once(':').ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{netloc}: no port"),
+            )
+        })?;
+        let port: u16 = port.parse().map_err(|_| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{netloc}: bad port"),
+            )
+        })?;
+        resolve_checked(host, port, self.allow_private)
+    }
+}
+
+/// A robots.txt group: its user agents and its (allow, path pattern) rules.
+type Group = (Vec<String>, Vec<(bool, String)>);
+
+/// One response: status, Location, Content-Type, body.
+type Response = (u16, Option<String>, Option<String>, Vec<u8>);
+
+/// robots.txt rules of one group.
+#[derive(Debug, Default, Clone)]
+pub struct Robots {
+    rules: Vec<(bool, String)>,
+}
+
+impl Robots {
+    /// Parses robots.txt, keeping the group for `sitrep` or, failing that, for `*`.
+    pub fn parse(text: &str) -> Robots {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut in_agents = false;
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            let Some((k, v)) = line.split_once(':') else {
+                continue;
+            };
+            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+            match k.as_str() {
+                "user-agent" => {
+                    if !in_agents || groups.is_empty() {
+                        groups.push((Vec::new(), Vec::new()));
+                    }
+                    in_agents = true;
+                    if let Some(g) = groups.last_mut() {
+                        g.0.push(v.to_ascii_lowercase());
+                    }
+                }
+                "allow" | "disallow" => {
+                    in_agents = false;
+                    if let Some(g) = groups.last_mut() {
+                        if !v.is_empty() {
+                            g.1.push((k == "allow", v.to_string()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let pick = |pred: &dyn Fn(&str) -> bool| {
+            groups
+                .iter()
+                .filter(|g| g.0.iter().any(|a| pred(a)))
+                .flat_map(|g| g.1.clone())
+                .collect::<Vec<_>>()
+        };
+        let mine = pick(&|a| a == ROBOTS_TOKEN || a.starts_with("sitrep/"));
+        let rules = if groups.iter().any(|g| {
+            g.0.iter()
+                .any(|a| a == ROBOTS_TOKEN || a.starts_with("sitrep/"))
+        }) {
+            mine
+        } else {
+            pick(&|a| a == "*")
+        };
+        Robots { rules }
+    }
+
+    /// Whether a path (with its query) may be fetched: the longest matching rule wins,
+    /// Allow on ties.
+    pub fn allowed(&self, path: &str) -> bool {
+        let mut best: Option<(usize, bool)> = None;
+        for (allow, pat) in &self.rules {
+            if pattern_matches(pat, path) {
+                let len = pat.len();
+                match best {
+                    Some((l, a)) if l > len || (l == len && a) => {}
+                    _ => best = Some((len, *allow)),
+                }
+            }
+        }
+        best.is_none_or(|(_, a)| a)
+    }
+}
+
+/// robots.txt path patterns: a prefix, `*` for any run of characters, `$` for the end.
+fn pattern_matches(pat: &str, path: &str) -> bool {
+    fn m(pat: &[u8], path: &[u8]) -> bool {
+        match pat.split_first() {
+            None => true,
+            Some((b'$', [])) => path.is_empty(),
+            Some((b'*', rest)) => (0..=path.len()).any(|i| m(rest, &path[i..])),
+            Some((c, rest)) => path.first() == Some(c) && m(rest, &path[1..]),
+        }
+    }
+    m(pat.as_bytes(), path.as_bytes())
+}
+
+/// An HTTP client that fetches one URL at a time, politely.
+pub struct Fetcher {
+    agent: ureq::Agent,
+    opts: FetchOptions,
+    last: HashMap<String, Instant>,
+    robots: HashMap<String, Robots>,
+}
+
+impl Fetcher {
+    /// A fetcher with these options.
+    pub fn new(opts: FetchOptions) -> Self {
+        let agent = ureq::AgentBuilder::new()
+            .resolver(GuardedResolver {
+                allow_private: opts.allow_private,
+            })
+            .redirects(0)
+            .timeout_connect(opts.timeout.min(Duration::from_secs(10)))
+            .timeout(opts.timeout)
+            .user_agent(USER_AGENT)
+            .build();
+        Fetcher {
+            agent,
+            opts,
+            last: HashMap::new(),
+            robots: HashMap::new(),
+        }
+    }
+
+    fn check_host(&self, u: &Url) -> Result<(), String> {
+        let host = u.host_str().ok_or_else(|| "no host in URL".to_string())?;
+        let port = u.port_or_known_default().unwrap_or(80);
+        resolve_checked(host, port, self.opts.allow_private)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    fn wait_turn(&mut self, host: &str) {
+        if let Some(t) = self.last.get(host) {
+            let next = *t + self.opts.host_delay;
+            let now = Instant::now();
+            if next > now {
+                std::thread::sleep(next - now);
+            }
+        }
+        self.last.insert(host.to_string(), Instant::now());
+    }
+
+    /// One request, no redirect following: (status, location, content type, body).
+    fn request(&mut self, u: &Url) -> Result<Response, String> {
+        self.check_host(u)?;
+        self.wait_turn(u.host_str().unwrap_or(""));
+        let resp = match self.agent.get(u.as_str()).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(code, _)) => return Err(format!("HTTP {code}")),
+            Err(ureq::Error::Transport(t)) => {
+                let msg = t.to_string();
+                return Err(
+                    if msg.contains("timed out")
+                        || msg.contains("Timeout")
+                        || msg.contains("WouldBlock")
+                    {
+                        format!("timed out after {} s", self.opts.timeout.as_secs_f32())
+                    } else {
+                        msg
+                    },
+                );
+            }
+        };
+        let status = resp.status();
+        let location = resp.header("location").map(str::to_string);
+        let ctype = resp.header("content-type").map(str::to_string);
+        if let Some(len) = resp
+            .header("content-length")
+            .and_then(|l| l.parse::<u64>().ok())
+        {
+            if len > self.opts.max_bytes {
+                return Err(format!(
+                    "too large ({len} bytes, limit {})",
+                    self.opts.max_bytes
+                ));
+            }
+        }
+        let mut body = Vec::new();
+        resp.into_reader()
+            .take(self.opts.max_bytes + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::TimedOut
+                    || e.kind() == std::io::ErrorKind::WouldBlock
+                {
+                    format!("timed out after {} s", self.opts.timeout.as_secs_f32())
+                } else {
+                    format!("reading the body: {e}")
+                }
+            })?;
+        if body.len() as u64 > self.opts.max_bytes {
+            return Err(format!("too large (over {} bytes)", self.opts.max_bytes));
+        }
+        Ok((status, location, ctype, body))
+    }
+
+    fn robots_allow(&mut self, u: &Url) -> Result<bool, String> {
+        let origin = u.origin().ascii_serialization();
+        if !self.robots.contains_key(&origin) {
+            let robots_url = u.join("/robots.txt").map_err(|e| e.to_string())?;
+            let rules = match self.request(&robots_url) {
+                Ok((200, _, _, body)) => Robots::parse(&String::from_utf8_lossy(&body)),
+                Ok(_) => Robots::default(),
+                Err(e) if e.starts_with("refused:") => return Err(e),
+                Err(_) => Robots::default(),
+            };
+            self.robots.insert(origin.clone(), rules);
+        }
+        let mut path = u.path().to_string();
+        if let Some(q) = u.query() {
+            path.push('?');
+            path.push_str(q);
+        }
+        Ok(self.robots.get(&origin).is_none_or(|r| r.allowed(&path)))
+    }
+
+    /// Fetches a URL, following up to five redirects, each checked like the first request.
+    pub fn get(&mut self, url: &str) -> Result<Fetched, String> {
+        let mut u = Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
+        for _ in 0..=MAX_REDIRECTS {
+            if !matches!(u.scheme(), "http" | "https") {
+                return Err(format!("unsupported scheme `{}`", u.scheme()));
+            }
+            if !self.robots_allow(&u)? {
+                return Err(format!("disallowed by robots.txt ({u})"));
+            }
+            let (status, location, ctype, body) = self.request(&u)?;
+            match status {
+                200..=299 => {
+                    return Ok(Fetched {
+                        url: u.to_string(),
+                        bytes: body,
+                        content_type: ctype,
+                    })
+                }
+                300..=399 => {
+                    let loc = location.ok_or_else(|| format!("HTTP {status} without Location"))?;
+                    u = u
+                        .join(&loc)
+                        .map_err(|e| format!("bad redirect `{loc}`: {e}"))?;
+                }
+                _ => return Err(format!("HTTP {status}")),
+            }
+        }
+        Err(format!("more than {MAX_REDIRECTS} redirects"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_addresses() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.1.1",
+            "172.16.0.1",
+            "169.254.169.254",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "0.0.0.0",
+            "100.64.0.1",
+        ] {
+            assert!(is_non_public(ip.parse().expect("ip")), "{ip}");
+        }
+        for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
+            assert!(!is_non_public(ip.parse().expect("ip")), "{ip}");
+        }
+    }
+
+    #[test]
+    fn robots_rules() {
+        let r = Robots::parse("User-agent: other\nDisallow: /\n\nUser-agent: *\nDisallow: /private\nAllow: /private/ok\nDisallow: /*.pdf$\n");
+        assert!(r.allowed("/page.html"));
+        assert!(!r.allowed("/private/x"));
+        assert!(r.allowed("/private/ok/y"));
+        assert!(!r.allowed("/a/b.pdf"));
+        assert!(r.allowed("/a/b.pdf?x=1"));
+        let mine =
+            Robots::parse("User-agent: *\nDisallow: /\n\nUser-agent: sitrep\nDisallow: /no\n");
+        assert!(mine.allowed("/yes"));
+        assert!(!mine.allowed("/no/x"));
+        assert!(Robots::parse("User-agent: *\nDisallow:\n").allowed("/x"));
+    }
+}

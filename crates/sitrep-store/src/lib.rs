@@ -49,7 +49,7 @@ pub enum Error {
         known: i64,
     },
     /// Another process holds the index writer (an ingest is running).
-    #[error("the index is locked by another sitrep process (an ingest running?)")]
+    #[error("the store is locked by another sitrep process (an ingest running?)")]
     Locked,
     /// An invalid argument.
     #[error("{0}")]
@@ -74,15 +74,26 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating when needed) the store in `dir` and brings the index up to date with
-    /// the documents, unless another process holds the index writer.
+    /// Opens (creating when needed) the store in `dir` for writing: takes the index writer
+    /// ([`Error::Locked`] when another process holds it) and indexes every document the
+    /// index does not hold yet (after a crash).
     pub fn open(dir: &Path) -> Result<Self> {
+        let mut s = Self::open_reader(dir)?;
+        if !s.index.try_writer() {
+            return Err(Error::Locked);
+        }
+        s.recover()?;
+        Ok(s)
+    }
+
+    /// Opens (creating when needed) the store in `dir` for reading (search, status): the
+    /// index writer is not taken, so this works while an ingest runs.
+    pub fn open_reader(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
         let db = SqliteStore::open(&dir.join("sitrep.db"))?;
         let index = SearchIndex::open(&dir.join("index"))?;
         let mut s = Store::with_parts(Box::new(db), index);
         s.dir = Some(dir.to_path_buf());
-        s.recover()?;
         Ok(s)
     }
 

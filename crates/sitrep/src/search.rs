@@ -71,7 +71,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode> {
             args.data.display()
         );
     }
-    let store = Store::open(&args.data)
+    let store = Store::open_reader(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
     let filters = SearchFilters {
         entity: args.entity,

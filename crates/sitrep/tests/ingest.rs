@@ -409,21 +409,23 @@ fn kill_9_then_rerun_stores_each_document_once() {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .subsec_nanos() as u64;
-        let delay = (nanos / 1000 + round * 7919) % 600;
+        let delay = (nanos / 1000 + round * 7919) % 1500;
         let mut child = Command::new(env!("CARGO_BIN_EXE_sitrep"))
             .args(["ingest", s, "--data", d])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Wait until the ingest is writing (or has finished), then kill it a little later.
+        // Wait until the ingest has stored documents (or has finished), then kill it a
+        // little later, in the middle of writing.
         let t0 = std::time::Instant::now();
-        while t0.elapsed() < Duration::from_secs(20) {
+        while t0.elapsed() < Duration::from_secs(30) {
             if child.try_wait().unwrap().is_some() {
                 break;
             }
-            let wal = data.join("sitrep.db-wal");
-            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 64 * 1024) {
+            if data.join("index/meta.json").exists()
+                && status(&data)["sources"]["done"].as_u64() > Some(0)
+            {
                 break;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -432,6 +434,8 @@ fn kill_9_then_rerun_stores_each_document_once() {
         child.kill().ok(); // SIGKILL
         child.wait().unwrap();
     }
+    let killed_at = status(&data)["documents"].as_u64().unwrap();
+    eprintln!("stored before the last run: {killed_at} of {N}");
     let (code, _, err) = sitrep(&["ingest", s, "--data", d]);
     assert_eq!(code, 0, "{err}");
     let st = status(&data);

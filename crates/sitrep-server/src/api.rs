@@ -1,0 +1,213 @@
+//! The JSON API under `/api/v1/`: the data of every page, exports, and the OpenAPI document.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::brief::{self, BriefQuery};
+use crate::export;
+use crate::map::{self, MapData};
+use crate::pages::{self, run_search, SearchParams, SearchResult, TimelineParams};
+use crate::timeline::{CorpusEntity, MergedEvent};
+use crate::{AppError, AppResult, AppState};
+
+/// `GET /api/v1/search`.
+pub async fn search(
+    State(state): State<AppState>,
+    Query(p): Query<SearchParams>,
+) -> AppResult<Json<SearchResult>> {
+    Ok(Json(run_search(&state, &p)?))
+}
+
+/// A document with its store id and sources.
+#[derive(Serialize)]
+pub struct DocumentOut {
+    /// Store id.
+    pub id: i64,
+    /// Every source it was seen at.
+    pub sources: Vec<String>,
+    /// The extracted document.
+    pub document: sitrep_core::Document,
+    /// Merged events it reports (ids).
+    pub events: Vec<String>,
+}
+
+/// `GET /api/v1/documents/{id}`.
+pub async fn document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<DocumentOut>> {
+    let c = state.corpus()?;
+    let (n, d) = pages::find_doc(&c, &id, false)?;
+    let sources = c
+        .ids
+        .iter()
+        .position(|&x| x == n)
+        .map(|i| c.sources[i].clone())
+        .unwrap_or_default();
+    let events = c
+        .timeline
+        .events
+        .iter()
+        .filter(|e| e.sources.iter().any(|s| s.doc == d.source))
+        .map(|e| e.id.clone())
+        .collect();
+    Ok(Json(DocumentOut {
+        id: n,
+        sources,
+        document: d,
+        events,
+    }))
+}
+
+/// `GET /api/v1/entities`: every entity.
+pub async fn entities(State(state): State<AppState>) -> AppResult<Json<Vec<CorpusEntity>>> {
+    Ok(Json(state.corpus()?.timeline.entities.clone()))
+}
+
+/// An entity with what its page shows.
+#[derive(Serialize)]
+pub struct EntityOut {
+    /// The entity.
+    pub entity: CorpusEntity,
+    /// Mentions per month of publication.
+    pub mentions_by_month: Vec<(String, usize)>,
+    /// Co-occurring entities: key, name, shared documents.
+    pub cooccurring: Vec<(String, String, usize)>,
+    /// Its events.
+    pub events: Vec<MergedEvent>,
+}
+
+/// `GET /api/v1/entities/{key}`.
+pub async fn entity(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> AppResult<Json<EntityOut>> {
+    let c = state.corpus()?;
+    let e = c
+        .resolve(&key)
+        .cloned()
+        .ok_or_else(|| AppError::not_found(format!("no entity {key}")))?;
+    Ok(Json(EntityOut {
+        mentions_by_month: pages::mentions_by_month(&c, &e.key),
+        cooccurring: pages::cooccurring(&c, &e.key),
+        events: c
+            .timeline
+            .events
+            .iter()
+            .filter(|ev| c.event_involves(ev, &e))
+            .cloned()
+            .collect(),
+        entity: e,
+    }))
+}
+
+/// `GET /api/v1/timeline`.
+pub async fn timeline(
+    State(state): State<AppState>,
+    Query(p): Query<TimelineParams>,
+) -> AppResult<Json<Value>> {
+    let c = state.corpus()?;
+    let evs: Vec<&MergedEvent> = pages::filter_events(&c, &p);
+    Ok(Json(
+        json!({ "total": c.timeline.events.len(), "events": evs }),
+    ))
+}
+
+/// `GET /api/v1/brief`.
+pub async fn brief(
+    State(state): State<AppState>,
+    Query(q): Query<BriefQuery>,
+) -> AppResult<Json<brief::Brief>> {
+    let c = state.corpus()?;
+    Ok(Json(brief::build(&c, &q)))
+}
+
+/// `GET /api/v1/map`.
+pub async fn map(State(state): State<AppState>) -> AppResult<Json<MapData>> {
+    let c = state.corpus()?;
+    Ok(Json(map::data(&c)))
+}
+
+/// `GET /api/v1/export/{format}`.
+pub async fn export(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    Query(q): Query<BriefQuery>,
+) -> AppResult<Response> {
+    let c = state.corpus()?;
+    let e = export::render(&c, &format, &q).map_err(AppError::not_found)?;
+    let disposition = if format == "brief-html" {
+        "inline".to_string()
+    } else {
+        format!("attachment; filename=\"{}\"", e.filename)
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, e.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        e.body,
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+/// The hand-written OpenAPI 3 description of the API.
+pub const OPENAPI: &str = r##"{
+  "openapi": "3.0.3",
+  "info": {"title": "sitrep API", "version": "1.0.0",
+    "description": "Read the documents, entities, merged events, briefs and map data of a sitrep store. Write endpoints need `Authorization: Bearer <token>` (SITREP_TOKEN). Errors are `{\"error\": \"...\"}`."},
+  "servers": [{"url": "/api/v1"}],
+  "components": {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    "schemas": {
+      "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+      "Watchlist": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "q": {"type": "string", "nullable": true}, "entity": {"type": "string", "nullable": true}, "type": {"type": "string", "nullable": true}, "lang": {"type": "string", "nullable": true}, "created": {"type": "string", "format": "date-time"}}},
+      "NewWatchlist": {"type": "object", "required": ["name"], "additionalProperties": false, "properties": {"name": {"type": "string"}, "q": {"type": "string"}, "entity": {"type": "string"}, "type": {"type": "string"}, "lang": {"type": "string"}}}
+    },
+    "parameters": {
+      "q": {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "Query text"},
+      "entity": {"name": "entity", "in": "query", "schema": {"type": "string"}, "description": "Entity key, name or alias"},
+      "type": {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["resolution", "deployment", "combat", "violence_against_civilians", "coup", "leadership_change", "election", "negotiation", "declaration", "sanction", "aid", "displacement", "other"]}},
+      "lang": {"name": "lang", "in": "query", "schema": {"type": "string"}, "description": "ISO 639-1 code"},
+      "from": {"name": "from", "in": "query", "schema": {"type": "string"}, "description": "YYYY, YYYY-MM or YYYY-MM-DD"},
+      "to": {"name": "to", "in": "query", "schema": {"type": "string"}, "description": "YYYY, YYYY-MM or YYYY-MM-DD"}
+    },
+    "responses": {
+      "NotFound": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "BadRequest": {"description": "Bad request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Unauthorized": {"description": "Missing or wrong token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    }
+  },
+  "paths": {
+    "/search": {"get": {"summary": "Full-text search with facets", "parameters": [{"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/entity"}, {"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/lang"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+      "responses": {"200": {"description": "Hits (snippet_html is escaped text with <b> marks) and facet counts", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
+    "/documents/{id}": {"get": {"summary": "One document: metadata, cleaned text, entities, dates, events", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+      "responses": {"200": {"description": "The document", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+    "/entities": {"get": {"summary": "Every entity across the corpus", "responses": {"200": {"description": "Entities", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}}},
+    "/entities/{key}": {"get": {"summary": "One entity: mentions per month, co-occurring entities, events", "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Entity key, name or alias"}],
+      "responses": {"200": {"description": "The entity", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+    "/timeline": {"get": {"summary": "Merged events with sources, corroboration, credibility and disputes", "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/entity"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
+      "responses": {"200": {"description": "Events", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    "/brief": {"get": {"summary": "A SITREP: developments with citations, actors, disputes, sources", "parameters": [{"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
+      "responses": {"200": {"description": "The brief", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    "/map": {"get": {"summary": "Geocoded places and events", "responses": {"200": {"description": "Places and events", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    "/export/{format}": {"get": {"summary": "Export the corpus", "parameters": [{"name": "format", "in": "path", "required": true, "schema": {"type": "string", "enum": ["json", "csv", "geojson", "stix", "brief-md", "brief-html"]}}, {"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
+      "responses": {"200": {"description": "The export (JSON, ACLED-style CSV, GeoJSON, STIX 2.1 bundle, Markdown or HTML brief)"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+    "/watchlists": {
+      "get": {"summary": "Every watchlist", "responses": {"200": {"description": "Watchlists", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Watchlist"}}}}}}},
+      "post": {"summary": "Create a watchlist (its Atom feed is /watch/{id}/feed.atom)", "security": [{"bearer": []}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewWatchlist"}}}},
+        "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Watchlist"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "403": {"description": "Read-only server"}, "413": {"description": "Body too large"}}}},
+    "/watchlists/{id}": {"get": {"summary": "One watchlist", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"200": {"description": "The watchlist"}, "404": {"$ref": "#/components/responses/NotFound"}}}},
+    "/watchlists/{id}/delete": {"post": {"summary": "Delete a watchlist", "security": [{"bearer": []}], "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}], "responses": {"204": {"description": "Deleted"}, "401": {"$ref": "#/components/responses/Unauthorized"}, "404": {"$ref": "#/components/responses/NotFound"}}}}
+  }
+}"##;

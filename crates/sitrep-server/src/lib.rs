@@ -1,0 +1,297 @@
+//! sitrep-server: disseminate what the store holds.
+//!
+//! Server-rendered HTML pages (search, document, entity, timeline, map, brief), a JSON API
+//! under `/api/v1/`, Atom feeds of watchlists, and exports (JSON, CSV, GeoJSON, STIX 2.1,
+//! briefs). Everything is built from a [`Store`] and a timeline cached in memory
+//! ([`corpus::Corpus`]), rebuilt when the number of stored documents changes.
+
+pub mod api;
+pub mod brief;
+pub mod corpus;
+pub mod export;
+pub mod html;
+pub mod map;
+pub mod pages;
+pub mod timeline;
+pub mod watch;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use sitrep_store::Store;
+
+pub use corpus::Corpus;
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The Content-Security-Policy of every response.
+pub const CSP: &str =
+    "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+
+/// Server settings.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Bearer token that write endpoints require; with none, writes are refused.
+    pub token: Option<String>,
+    /// Refuse every write.
+    pub read_only: bool,
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Mutex<Store>,
+    corpus: Mutex<Option<Arc<Corpus>>>,
+    config: Config,
+    watch: Mutex<watch::Watchlists>,
+}
+
+impl AppState {
+    /// State over a store. Watchlists are kept in the store's data folder when it has one.
+    pub fn new(store: Store, config: Config) -> Self {
+        let path: Option<PathBuf> = store.dir().map(|d| d.join("watchlists.json"));
+        let watch = watch::Watchlists::load(path);
+        AppState {
+            inner: Arc::new(Inner {
+                store: Mutex::new(store),
+                corpus: Mutex::new(None),
+                config,
+                watch: Mutex::new(watch),
+            }),
+        }
+    }
+
+    /// The store, locked.
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.inner.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Watchlists, locked.
+    pub fn watchlists(&self) -> MutexGuard<'_, watch::Watchlists> {
+        self.inner.watch.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The corpus (documents and timeline), rebuilt when the document count changed.
+    pub fn corpus(&self) -> Result<Arc<Corpus>, AppError> {
+        let store = self.store();
+        let n = store.document_count()?;
+        let mut slot = self.inner.corpus.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = slot.as_ref() {
+            if c.count == n {
+                return Ok(c.clone());
+            }
+        }
+        let _ = store.index().reload();
+        let c = Arc::new(Corpus::load(&store)?);
+        *slot = Some(c.clone());
+        Ok(c)
+    }
+}
+
+/// An error as a response: JSON `{"error": ...}` for the API, a small page for HTML.
+#[derive(Debug)]
+pub struct AppError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Message shown to the client.
+    pub message: String,
+    /// Render as an HTML page rather than JSON.
+    pub html: bool,
+}
+
+impl AppError {
+    /// A JSON error.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        AppError {
+            status,
+            message: message.into(),
+            html: false,
+        }
+    }
+    /// 404.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, what)
+    }
+    /// 400.
+    pub fn bad_request(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, what)
+    }
+    /// The same error, rendered as HTML.
+    pub fn into_html(mut self) -> Self {
+        self.html = true;
+        self
+    }
+}
+
+impl From<sitrep_store::Error> for AppError {
+    fn from(e: sitrep_store::Error) -> Self {
+        match e {
+            sitrep_store::Error::Invalid(m) => AppError::bad_request(m),
+            e => AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.html {
+            let body = format!(
+                "<h1>{} {}</h1><p>{}</p><p><a href=\"/\">Back to search</a></p>",
+                self.status.as_u16(),
+                html::esc(self.status.canonical_reason().unwrap_or("")),
+                html::esc(&self.message)
+            );
+            (self.status, Html(html::page("Error", "", &body))).into_response()
+        } else {
+            (
+                self.status,
+                Json(serde_json::json!({ "error": self.message })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Handler result.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Compares two byte strings in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = 0u8;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    std::hint::black_box(diff) == 0
+}
+
+/// Checks that a write is allowed: not read-only, and the bearer token matches.
+pub fn authorize(state: &AppState, headers: &HeaderMap) -> AppResult<()> {
+    let cfg = state.config();
+    if cfg.read_only {
+        return Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "the server is read-only",
+        ));
+    }
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match (cfg.token.as_deref(), given) {
+        (Some(t), Some(g)) if !t.is_empty() && constant_time_eq(t.as_bytes(), g.as_bytes()) => {
+            Ok(())
+        }
+        (None, _) => Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "writes need a token: start the server with SITREP_TOKEN set",
+        )),
+        _ => Err(AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong bearer token",
+        )),
+    }
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    res
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        html::CSS,
+    )
+        .into_response()
+}
+
+async fn not_found(req: Request) -> AppError {
+    let e = AppError::not_found(format!("no such page: {}", req.uri().path()));
+    if req.uri().path().starts_with("/api/") {
+        e
+    } else {
+        e.into_html()
+    }
+}
+
+/// The application: every page and endpoint.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::search))
+        .route("/doc/{id}", get(pages::document))
+        .route("/entity/{key}", get(pages::entity))
+        .route("/timeline", get(pages::timeline))
+        .route("/map", get(pages::map))
+        .route("/brief", get(pages::brief))
+        .route("/watch/{id}/feed.atom", get(watch::feed))
+        .route("/static/style.css", get(style))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/search", get(api::search))
+        .route("/api/v1/documents/{id}", get(api::document))
+        .route("/api/v1/entities", get(api::entities))
+        .route("/api/v1/entities/{key}", get(api::entity))
+        .route("/api/v1/timeline", get(api::timeline))
+        .route("/api/v1/brief", get(api::brief))
+        .route("/api/v1/map", get(api::map))
+        .route("/api/v1/export/{format}", get(api::export))
+        .route("/api/v1/watchlists", get(watch::list).post(watch::create))
+        .route("/api/v1/watchlists/{id}", get(watch::get_one))
+        .route("/api/v1/watchlists/{id}/delete", post(watch::delete))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Serves the application on `addr` until Ctrl-C.
+pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, state).await
+}
+
+/// Serves the application on a bound listener until Ctrl-C.
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

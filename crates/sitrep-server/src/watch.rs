@@ -1,0 +1,295 @@
+//! Watchlists: saved searches kept in `watchlists.json` in the data folder (in memory for
+//! a store without one), each with an Atom feed of the documents that match.
+//! Webhooks on new matches are not implemented.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::html::esc;
+use crate::pages::{run_search, SearchParams};
+use crate::{authorize, AppError, AppResult, AppState};
+
+/// A saved search.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Watchlist {
+    /// Id.
+    pub id: u64,
+    /// Name.
+    pub name: String,
+    /// Query text.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Entity filter.
+    #[serde(default)]
+    pub entity: Option<String>,
+    /// Event type filter.
+    #[serde(default, rename = "type")]
+    pub event_type: Option<String>,
+    /// Language filter.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// When it was created (RFC 3339).
+    pub created: String,
+}
+
+/// A new watchlist, as posted.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewWatchlist {
+    /// Name.
+    pub name: String,
+    /// Query text.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// Entity filter.
+    #[serde(default)]
+    pub entity: Option<String>,
+    /// Event type filter.
+    #[serde(default, rename = "type")]
+    pub event_type: Option<String>,
+    /// Language filter.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// All watchlists and where they are saved.
+#[derive(Debug, Default)]
+pub struct Watchlists {
+    path: Option<PathBuf>,
+    items: Vec<Watchlist>,
+}
+
+impl Watchlists {
+    /// Loads the watchlists saved at `path` (none when the file is missing or unreadable).
+    pub fn load(path: Option<PathBuf>) -> Self {
+        let items = path
+            .as_ref()
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        Watchlists { path, items }
+    }
+
+    fn save(&self) -> std::io::Result<()> {
+        if let Some(p) = &self.path {
+            let tmp = p.with_extension("json.tmp");
+            let json = serde_json::to_string_pretty(&self.items).map_err(std::io::Error::other)?;
+            std::fs::write(&tmp, json)?;
+            std::fs::rename(&tmp, p)?;
+        }
+        Ok(())
+    }
+
+    /// Every watchlist.
+    pub fn all(&self) -> &[Watchlist] {
+        &self.items
+    }
+
+    /// One watchlist.
+    pub fn get(&self, id: u64) -> Option<&Watchlist> {
+        self.items.iter().find(|w| w.id == id)
+    }
+
+    /// Adds a watchlist and saves.
+    pub fn add(&mut self, n: NewWatchlist) -> std::io::Result<Watchlist> {
+        let id = self.items.iter().map(|w| w.id).max().unwrap_or(0) + 1;
+        let w = Watchlist {
+            id,
+            name: n.name,
+            q: n.q,
+            entity: n.entity,
+            event_type: n.event_type,
+            lang: n.lang,
+            created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        };
+        self.items.push(w.clone());
+        self.save()?;
+        Ok(w)
+    }
+
+    /// Removes a watchlist and saves; false when there was none.
+    pub fn remove(&mut self, id: u64) -> std::io::Result<bool> {
+        let before = self.items.len();
+        self.items.retain(|w| w.id != id);
+        let removed = self.items.len() != before;
+        if removed {
+            self.save()?;
+        }
+        Ok(removed)
+    }
+}
+
+fn parse_id(s: &str) -> AppResult<u64> {
+    s.parse()
+        .map_err(|_| AppError::not_found(format!("no watchlist {s}")))
+}
+
+/// `GET /api/v1/watchlists`.
+pub async fn list(State(state): State<AppState>) -> Json<Vec<Watchlist>> {
+    Json(state.watchlists().all().to_vec())
+}
+
+/// `GET /api/v1/watchlists/{id}`.
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<Watchlist>> {
+    let id = parse_id(&id)?;
+    state
+        .watchlists()
+        .get(id)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| AppError::not_found(format!("no watchlist {id}")))
+}
+
+/// `POST /api/v1/watchlists` (bearer token).
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> AppResult<Response> {
+    authorize(&state, &headers)?;
+    let n: NewWatchlist = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad_request(format!("invalid watchlist: {e}")))?;
+    if n.name.trim().is_empty() || n.name.len() > 200 {
+        return Err(AppError::bad_request("name must be 1 to 200 bytes"));
+    }
+    if let Some(t) = n.event_type.as_deref().filter(|t| !t.is_empty()) {
+        if sitrep_core::document::EventType::parse(t).is_none() {
+            return Err(AppError::bad_request(format!("unknown event type `{t}`")));
+        }
+    }
+    let w = state
+        .watchlists()
+        .add(n)
+        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/watchlists/{}", w.id))],
+        Json(w),
+    )
+        .into_response())
+}
+
+/// `POST /api/v1/watchlists/{id}/delete` (bearer token).
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    authorize(&state, &headers)?;
+    let id = parse_id(&id)?;
+    let removed = state
+        .watchlists()
+        .remove(id)
+        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    if removed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found(format!("no watchlist {id}")))
+    }
+}
+
+fn strip_tags(s: &str) -> String {
+    s.replace("<b>", "").replace("</b>", "")
+}
+
+fn rfc3339_day(d: Option<&str>) -> String {
+    match d.filter(|d| d.len() >= 10) {
+        Some(d) => format!("{}T00:00:00Z", &d[..10]),
+        None => "1970-01-01T00:00:00Z".into(),
+    }
+}
+
+/// `GET /watch/{id}/feed.atom`: the documents matching a watchlist, newest first.
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let w = state
+        .watchlists()
+        .get(id)
+        .cloned()
+        .ok_or_else(|| AppError::not_found(format!("no watchlist {id}")))?;
+    let p = SearchParams {
+        q: w.q.clone(),
+        entity: w.entity.clone(),
+        event_type: w.event_type.clone(),
+        lang: w.lang.clone(),
+        from: None,
+        to: None,
+        limit: Some(100),
+    };
+    let mut hits = run_search(&state, &p)?.hits;
+    hits.sort_by(|a, b| b.published.cmp(&a.published));
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
+        })
+        .unwrap_or("localhost");
+    let base = format!("http://{host}");
+    let updated = hits
+        .iter()
+        .filter_map(|h| h.published.as_deref())
+        .max()
+        .map_or_else(|| w.created.clone(), |d| rfc3339_day(Some(d)));
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+    );
+    let _ = write!(
+        x,
+        "<title>sitrep watchlist: {}</title><id>{base}/watch/{id}/feed.atom</id><updated>{}</updated><link rel=\"self\" href=\"{base}/watch/{id}/feed.atom\"/><link href=\"{base}/{}\"/><generator>sitrep</generator>",
+        esc(&w.name),
+        esc(&updated),
+        esc(&crate::html::query(&[
+            ("q", w.q.as_deref()),
+            ("entity", w.entity.as_deref()),
+            ("type", w.event_type.as_deref()),
+            ("lang", w.lang.as_deref())
+        ]))
+    );
+    for h in &hits {
+        let title = h.title.clone().unwrap_or_else(|| h.source.clone());
+        let _ = write!(
+            x,
+            "<entry><title>{}</title><id>{base}/doc/{}</id><link href=\"{base}/doc/{}\"/><updated>{}</updated><author><name>{}</name></author><summary>{}</summary></entry>",
+            esc(&title),
+            h.doc_id,
+            h.doc_id,
+            esc(&rfc3339_day(h.published.as_deref())),
+            esc(&short_source(&h.source)),
+            esc(&html_unescape(&strip_tags(&h.snippet_html)))
+        );
+    }
+    x.push_str("</feed>\n");
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        x,
+    )
+        .into_response())
+}
+
+fn short_source(s: &str) -> String {
+    s.rsplit('/').next().unwrap_or(s).to_string()
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}

@@ -1,7 +1,7 @@
 //! `sitrep extract`: one JSON object per document, or a readable summary.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -70,7 +70,11 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn summary(out: &mut impl Write, d: &Document, with_text: bool) -> Result<()> {
@@ -118,22 +122,4 @@ fn summary(out: &mut impl Write, d: &Document, with_text: bool) -> Result<()> {
         writeln!(out, "---\n{}\n---", d.text)?;
     }
     Ok(())
-}
-
-/// Runs the pipeline over the demo corpus and prints a summary of each document.
-pub fn demo(corpus: &Path) -> Result<ExitCode> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus)
-        .with_context(|| format!("reading the demo corpus folder {}", corpus.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "README.md"))
-        .collect();
-    files.sort();
-    run(ExtractArgs {
-        json: false,
-        published: None,
-        with_text: false,
-        actors: None,
-        max_bytes: 50 * 1024 * 1024,
-        files,
-    })
 }

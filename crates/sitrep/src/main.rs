@@ -3,10 +3,10 @@
 mod extract;
 mod ingest;
 mod search;
+mod serve;
 mod status;
 mod timeline;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -31,12 +31,12 @@ enum Command {
     Search(search::SearchArgs),
     /// Show what the store holds and which sources failed.
     Status(status::StatusArgs),
-    /// Run the pipeline over the bundled demo corpus.
-    Demo {
-        /// Folder of the demo corpus.
-        #[arg(long, default_value = "examples/corpus")]
-        corpus: PathBuf,
-    },
+    /// Serve the web interface and JSON API of a store.
+    Serve(serve::ServeArgs),
+    /// Ingest the bundled demo corpus into a fresh store and serve it.
+    Demo(serve::DemoArgs),
+    /// Export the store: json, csv, geojson, stix, brief-md, brief-html.
+    Export(serve::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -44,7 +44,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Timeline(args) => timeline::run(args),
-        Command::Demo { corpus } => extract::demo(&corpus),
+        Command::Serve(args) => serve::serve(args),
+        Command::Demo(args) => serve::demo(args),
+        Command::Export(args) => serve::export(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Search(args) => search::run(args),
         Command::Status(args) => status::run(args),

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# End-to-end browser test: start `sitrep demo` on a free port, drive headless Chromium
+# through search → document → entity → timeline → brief → map, save screenshots under
+# target/e2e/, and check with --dump-dom that each page shows what it should.
+#
+#   tests/e2e/run.sh            # builds target/debug/sitrep if needed
+#   SITREP_BIN=target/release/sitrep tests/e2e/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=target/e2e
+mkdir -p "$OUT"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium…"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+
+BIN=${SITREP_BIN:-target/debug/sitrep}
+if [ ! -x "$BIN" ]; then cargo build -p sitrep; fi
+
+DATA=$(mktemp -d)
+PROFILE=$(mktemp -d)
+LOG="$OUT/server.log"
+"$BIN" demo --no-browser --addr 127.0.0.1:0 --data "$DATA/store" >"$LOG" 2>&1 &
+PID=$!
+cleanup() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA" "$PROFILE"; }
+trap cleanup EXIT
+
+URL=""
+for _ in $(seq 1 240); do
+  URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$LOG" | head -1 || true)
+  [ -n "$URL" ] && break
+  kill -0 "$PID" 2>/dev/null || { cat "$LOG"; echo "FAIL: the demo exited"; exit 1; }
+  sleep 0.5
+done
+[ -n "$URL" ] || { cat "$LOG"; echo "FAIL: no URL printed"; exit 1; }
+echo "demo at $URL"
+
+chrome() {
+  chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --disable-dev-shm-usage \
+    --user-data-dir="$PROFILE" --window-size=1280,900 "$@" 2>/dev/null
+}
+
+FAILS=0
+# visit NAME PATH EXPECTED...: screenshot + DOM, and every expected string in the DOM.
+visit() {
+  local name=$1 path=$2; shift 2
+  chrome --screenshot="$OUT/$name.png" "$URL${path#/}" >/dev/null || true
+  chrome --dump-dom "$URL${path#/}" >"$OUT/$name.html" || true
+  for want in "$@"; do
+    if ! grep -qF -- "$want" "$OUT/$name.html"; then
+      echo "FAIL: $name ($path) lacks: $want"; FAILS=$((FAILS + 1))
+    fi
+  done
+  if grep -qiE '<script|onerror=|href="javascript:' "$OUT/$name.html"; then
+    echo "FAIL: $name has script markup"; FAILS=$((FAILS + 1))
+  fi
+  [ -s "$OUT/$name.png" ] || { echo "FAIL: no screenshot for $name"; FAILS=$((FAILS + 1)); }
+  echo "ok: $name → $OUT/$name.png"
+}
+
+visit 1-search "/?q=Timbuktu" "Search the reports" "documents match" "Timbuktu" "Entities"
+DOC=$(grep -o 'href="/doc/[0-9]*"' "$OUT/1-search.html" | head -1 | sed 's/href="//; s/"//')
+[ -n "$DOC" ] || { echo "FAIL: no document link in the search results"; exit 1; }
+visit 2-document "$DOC" "Events reported here" "Entities" 'class="ent"'
+ENT=$(grep -o 'href="/entity/[^"]*"' "$OUT/2-document.html" | head -1 | sed 's/href="//; s/"//')
+[ -n "$ENT" ] || { echo "FAIL: no entity link in the document"; exit 1; }
+visit 3-entity "$ENT" "Mentions over time" "Appears with" "Documents"
+visit 4-timeline "/timeline" "Timeline" "merged events" "Credibility" "Corroboration"
+visit 5-brief "/brief?q=Timbuktu" "SITREP: Timbuktu" "Key developments" "Main actors" "Sources"
+visit 6-map "/map" "Map" "Places" "Bamako"
+
+if [ "$FAILS" -gt 0 ]; then echo "$FAILS check(s) failed"; exit 1; fi
+echo "e2e: all pages passed; screenshots in $OUT/"

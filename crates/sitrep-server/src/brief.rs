@@ -228,7 +228,7 @@ pub fn to_html(b: &Brief) -> String {
         for d in &b.developments {
             let _ = write!(
                 h,
-                "<li><strong>{}</strong> <span class=\"tag\">{}</span> {} {} <span class=\"grade g{}\">[grade {}]</span></li>",
+                "<li><strong>{}</strong> <span class=\"tag\">{}</span> <span dir=\"auto\">{}</span> {} <span class=\"grade g{}\">[grade {}]</span></li>",
                 esc(d.date.as_deref().unwrap_or("undated")),
                 esc(&d.kind.replace('_', " ")),
                 esc(&d.text),

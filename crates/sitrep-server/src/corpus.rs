@@ -115,6 +115,26 @@ impl Corpus {
             .map(|&i| &self.timeline.entities[i])
     }
 
+    /// The corpus key of an entity of one document: its KB id, else the corpus entity of
+    /// the same name, else the store's key.
+    pub fn key_of(&self, e: &sitrep_core::document::Entity) -> String {
+        if let Some(id) = e.id.as_ref().filter(|id| self.by_key.contains_key(*id)) {
+            return id.clone();
+        }
+        match self.entity_by_name(&e.name) {
+            Some(x) => x.key.clone(),
+            None => sitrep_store::db::entity_key(e),
+        }
+    }
+
+    /// The key under which the store's index files an entity (for search filters).
+    pub fn store_key(e: &CorpusEntity) -> String {
+        match &e.id {
+            Some(id) => id.clone(),
+            None => format!("{}:{}", e.kind.as_str(), e.name.to_lowercase()),
+        }
+    }
+
     /// The entity named by a key, name or alias.
     pub fn resolve(&self, s: &str) -> Option<&CorpusEntity> {
         self.entity(s).or_else(|| self.entity_by_name(s))

@@ -35,25 +35,29 @@ fn world() -> &'static [Country] {
                     .flatten()
                     .filter_map(|x| x.as_f64())
                     .collect();
-                for (i, p) in pts.chunks_exact(2).enumerate() {
+                let mut prev: Option<f64> = None;
+                for p in pts.chunks_exact(2) {
                     let (lon, lat) = (p[0], p[1]);
+                    // A ring that crosses the antimeridian jumps across the map: lift the pen.
+                    let cmd = match prev {
+                        Some(x) if (x - lon).abs() <= 180.0 => "L",
+                        _ => "M",
+                    };
+                    prev = Some(lon);
                     bbox = [
                         bbox[0].min(lon),
                         bbox[1].min(lat),
                         bbox[2].max(lon),
                         bbox[3].max(lat),
                     ];
-                    let _ = write!(
-                        d,
-                        "{}{:.1} {:.1}",
-                        if i == 0 { "M" } else { "L" },
-                        lon,
-                        -lat
-                    );
+                    let _ = write!(d, "{cmd}{lon:.1} {:.1}", -lat);
                 }
                 d.push('Z');
             }
-            out.push(Country { bbox, d });
+            // Antarctica only draws a band along the bottom edge.
+            if c["id"].as_str() != Some("010") {
+                out.push(Country { bbox, d });
+            }
         }
         out
     })
@@ -152,8 +156,15 @@ pub fn data(c: &Corpus) -> MapData {
 
 /// The view box (min lon, min −lat, width, height) around the places, 2:1.
 fn view(m: &MapData) -> [f64; 4] {
-    // Countries (PCLI) are large; frame the towns when there are some.
-    let pts: Vec<(f64, f64)> = m.places.iter().map(|p| (p.lon, p.lat)).collect();
+    // Frame the main theatre: the places mentioned at least a fifth as often as the most
+    // mentioned one (a stray mention of a far capital does not zoom the map out).
+    let max = m.places.iter().map(|p| p.mentions).max().unwrap_or(0);
+    let pts: Vec<(f64, f64)> = m
+        .places
+        .iter()
+        .filter(|p| p.mentions * 5 >= max)
+        .map(|p| (p.lon, p.lat))
+        .collect();
     if pts.is_empty() {
         return [-180.0, -90.0, 360.0, 180.0];
     }
@@ -239,12 +250,23 @@ pub fn svg(m: &MapData) -> String {
     }
     // Labels for the most mentioned places.
     let fs = scale * 0.9;
-    for p in places.iter().take(15) {
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new();
+    for p in places.iter().take(20) {
+        let (x, y) = (p.lon + scale * 0.9, -p.lat + fs * 0.35);
+        let w = fs * 0.55 * p.name.chars().count() as f64;
+        let inside = x >= v[0] && x + w <= v[0] + v[2] && y - fs >= v[1] && y <= v[1] + v[3];
+        let clash = placed
+            .iter()
+            .any(|&(px, py, pw)| x < px + pw && px < x + w && (y - py).abs() < fs * 1.1);
+        if !inside || clash {
+            continue;
+        }
+        placed.push((x, y, w));
         let _ = write!(
             s,
             "<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"{:.2}\">{}</text>",
-            p.lon + scale * 0.9,
-            -p.lat + fs * 0.35,
+            x,
+            y,
             fs,
             esc(&p.name)
         );

@@ -48,7 +48,7 @@ impl SearchParams {
     /// The store's filters.
     pub fn filters(&self, c: &Corpus) -> SearchFilters {
         SearchFilters {
-            entity: nonempty(&self.entity).map(|e| c.resolve(&e).map_or(e, |x| x.key.clone())),
+            entity: nonempty(&self.entity).map(|e| c.resolve(&e).map_or(e, Corpus::store_key)),
             event_type: nonempty(&self.event_type),
             from: nonempty(&self.from),
             to: nonempty(&self.to),
@@ -117,7 +117,7 @@ pub fn run_search(state: &AppState, p: &SearchParams) -> AppResult<SearchResult>
         let Some(d) = c.doc(h.doc_id) else { continue };
         let mut seen = std::collections::HashSet::new();
         for e in &d.entities {
-            let k = sitrep_store::db::entity_key(e);
+            let k = c.key_of(e);
             if seen.insert(k.clone()) {
                 *ents.entry(k).or_default() += 1;
             }
@@ -299,7 +299,9 @@ pub async fn search(
             hit.doc_id,
             esc(&title),
             esc(hit.published.as_deref().unwrap_or("undated")),
-            esc(d.and_then(|d| d.meta.outlet.as_deref()).unwrap_or(&hit.source)),
+            esc(d
+                .and_then(|d| d.meta.outlet.as_deref())
+                .unwrap_or_else(|| hit.source.rsplit('/').next().unwrap_or(&hit.source))),
             esc(d.map_or("", |d| d.language.as_str())),
             safe_snippet(&hit.snippet_html)
         );
@@ -331,11 +333,11 @@ pub fn all_event_types() -> Vec<EventType> {
 }
 
 /// The text of a document with entity mentions and dates as links, all text escaped.
-pub fn highlighted_text(d: &Document) -> String {
+pub fn highlighted_text(c: &Corpus, d: &Document) -> String {
     // (start, end, href, class, title)
     let mut spans: Vec<(usize, usize, String, &str, String)> = Vec::new();
     for e in &d.entities {
-        let key = sitrep_store::db::entity_key(e);
+        let key = c.key_of(e);
         for m in &e.mentions {
             spans.push((
                 m.start,
@@ -448,7 +450,7 @@ fn event_html(c: &Corpus, ev: &MergedEvent) -> String {
         };
         let _ = write!(
             h,
-            "<li>{link} <span class=\"meta\">{}</span><blockquote>{}</blockquote></li>",
+            "<li>{link} <span class=\"meta\">{}</span><blockquote dir=\"auto\">{}</blockquote></li>",
             esc(s.published.as_deref().unwrap_or("")),
             esc(&s.text)
         );
@@ -551,7 +553,11 @@ pub async fn document(
         d.events.len()
     );
     h.push_str("<h2>Text</h2><p class=\"meta\"><a class=\"ent\" href=\"#\">entity</a> <a class=\"date\" href=\"#\">date</a> — follow a highlight to its page.</p>");
-    let _ = write!(h, "<div class=\"doctext\">{}</div>", highlighted_text(&d));
+    let _ = write!(
+        h,
+        "<div class=\"doctext\" dir=\"auto\">{}</div>",
+        highlighted_text(&c, &d)
+    );
     let evs: Vec<&MergedEvent> = c
         .timeline
         .events
@@ -586,7 +592,7 @@ pub async fn document(
         let _ = write!(
             h,
             "<tr><td><a href=\"/entity/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            urlenc(&sitrep_store::db::entity_key(e)),
+            urlenc(&c.key_of(e)),
             esc(&e.name),
             esc(&format!(
                 "{}{}",
@@ -611,7 +617,7 @@ pub fn mentions_by_month(c: &Corpus, key: &str) -> Vec<(String, usize)> {
         let n: usize = d
             .entities
             .iter()
-            .filter(|e| sitrep_store::db::entity_key(e) == key)
+            .filter(|e| c.key_of(e) == key)
             .map(|e| e.mentions.len())
             .sum();
         if n == 0 {
@@ -677,11 +683,8 @@ pub fn bar_chart(data: &[(String, usize)]) -> String {
 pub fn cooccurring(c: &Corpus, key: &str) -> Vec<(String, String, usize)> {
     let mut m: HashMap<String, usize> = HashMap::new();
     for d in &c.docs {
-        let keys: std::collections::HashSet<String> = d
-            .entities
-            .iter()
-            .map(sitrep_store::db::entity_key)
-            .collect();
+        let keys: std::collections::HashSet<String> =
+            d.entities.iter().map(|e| c.key_of(e)).collect();
         if !keys.contains(key) {
             continue;
         }

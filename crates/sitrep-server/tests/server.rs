@@ -243,7 +243,10 @@ async fn pages_show_the_data() {
     assert!(tl.contains("The MNLA declared independence."));
     assert!(tl.contains("grade"));
     let (_, _, brief) = get(&app, "/brief?from=2012-04&to=2012-04").await;
-    assert!(brief.contains("The MNLA declared independence. <a href=\"#src1\">[1]</a>"));
+    assert!(
+        brief.contains("The MNLA declared independence.</span> <a href=\"#src"),
+        "{brief}"
+    );
     let (_, _, csv) = get(&app, "/api/v1/export/csv").await;
     assert!(csv.starts_with("event_id_cnty,event_date,year,event_type,actor1,actor2,country,location,latitude,longitude,source,notes,fatalities\n"));
     assert!(csv.contains("\"declaration\""));

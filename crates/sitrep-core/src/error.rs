@@ -18,7 +18,9 @@ pub enum Error {
     #[error("{0}: empty document (no text to extract)")]
     Empty(String),
     /// The file is larger than the configured limit.
-    #[error("{source_name}: too large ({size} bytes, limit {limit}); raise --max-bytes to read it")]
+    #[error(
+        "{source_name}: too large ({size} bytes, limit {limit}); raise --max-bytes to read it"
+    )]
     TooLarge {
         /// The file or URL.
         source_name: String,

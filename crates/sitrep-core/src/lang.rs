@@ -50,7 +50,9 @@ pub fn detect(text: &str) -> Option<&'static str> {
 }
 
 /// The language of a whole document: the language of the most body text.
-pub fn detect_document<'a>(paragraphs: impl Iterator<Item = (&'a str, Option<&'a str>)>) -> &'static str {
+pub fn detect_document<'a>(
+    paragraphs: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+) -> &'static str {
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
     for (text, lang) in paragraphs {
         if let Some(l) = lang.and_then(static_code) {
@@ -67,7 +69,9 @@ pub fn detect_document<'a>(paragraphs: impl Iterator<Item = (&'a str, Option<&'a
 }
 
 fn static_code(s: &str) -> Option<&'static str> {
-    ["en", "fr", "ar", "es", "pt", "de"].into_iter().find(|c| *c == s)
+    ["en", "fr", "ar", "es", "pt", "de"]
+        .into_iter()
+        .find(|c| *c == s)
 }
 
 #[cfg(test)]
@@ -76,8 +80,14 @@ mod tests {
 
     #[test]
     fn detects_short_french_and_english() {
-        assert_eq!(detect("L'armée malienne est entrée en action pour reprendre la ville."), Some("fr"));
-        assert_eq!(detect("The Security Council authorized the deployment of the force."), Some("en"));
+        assert_eq!(
+            detect("L'armée malienne est entrée en action pour reprendre la ville."),
+            Some("fr")
+        );
+        assert_eq!(
+            detect("The Security Council authorized the deployment of the force."),
+            Some("en")
+        );
         assert_eq!(detect("دعا مجلس الامن السلطات المالية"), Some("ar"));
         assert_eq!(detect("12 34"), None);
     }

@@ -15,6 +15,7 @@ pub mod output;
 pub mod pipeline;
 pub mod read;
 pub mod sentence;
+pub mod timeline;
 
 pub use document::Document;
 pub use error::{Error, Result};

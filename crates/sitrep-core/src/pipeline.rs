@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use crate::clean;
 use crate::document::{AnchorSource, BlockKind, DateMention, Document, Paragraph};
-use crate::extract::{entities, time};
-use crate::kb::Kb;
 use crate::error::{Error, Result};
+use crate::extract::{entities, events, time};
+use crate::kb::Kb;
 use crate::read::{self, RawDoc, ReadOptions};
 use crate::{lang, sentence};
 
@@ -198,6 +198,27 @@ impl Stage for EntitiesStage {
     }
 }
 
+/// Stage: coded events.
+struct EventsStage {
+    kb: Arc<Kb>,
+}
+
+impl Stage for EventsStage {
+    fn name(&self) -> &'static str {
+        "events"
+    }
+    fn requires(&self) -> &'static [Field] {
+        &[Field::Entities, Field::Dates]
+    }
+    fn assigns(&self) -> &'static [Field] {
+        &[Field::Events]
+    }
+    fn process(&self, doc: &mut Document) -> Result<()> {
+        doc.events = events::extract(doc, &self.kb);
+        Ok(())
+    }
+}
+
 /// The configured sequence of stages.
 pub struct Pipeline {
     stages: Vec<Box<dyn Stage>>,
@@ -216,7 +237,8 @@ impl Pipeline {
             Box::new(SentenceStage),
             Box::new(PublishedStage),
             Box::new(DatesStage),
-            Box::new(EntitiesStage { kb }),
+            Box::new(EntitiesStage { kb: kb.clone() }),
+            Box::new(EventsStage { kb }),
         ];
         Self::with_stages(stages, opts)
     }
@@ -254,6 +276,20 @@ impl Pipeline {
     pub fn process_bytes(&self, source: &str, bytes: &[u8], ext: &str) -> Result<Vec<Document>> {
         let raws = read::read_bytes(source, bytes, ext, &self.opts.read)?;
         raws.into_iter().map(|r| self.process_raw(r)).collect()
+    }
+
+    /// Runs again, with publication date `anchor`, every stage that depends on it
+    /// (dates and events); the document keeps its other fields.
+    pub fn reanchor(&self, doc: &mut Document, anchor: chrono::NaiveDate) {
+        let saved = (doc.meta.published.clone(), doc.meta.published_source);
+        doc.meta.published = Some(anchor.format("%Y-%m-%d").to_string());
+        for s in &self.stages {
+            if s.requires().contains(&Field::Published) || s.requires().contains(&Field::Dates) {
+                // a stage failing here leaves the previous result in place
+                let _ = s.process(doc);
+            }
+        }
+        (doc.meta.published, doc.meta.published_source) = saved;
     }
 
     /// Cleans a reader's output and runs every stage on it.

@@ -7,8 +7,8 @@ const ABBREV: &[&str] = &[
     "adm", "gov", "sen", "rep", "pres", "st", "no", "nos", "vol", "art", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu",
     "fri", "sat", "sun", "inc", "ltd", "co", "corp", "jr", "sr", "vs", "etc", "e.g", "i.e",
-    "approx", "est", "fig", "mme", "mlle", "mgr", "janv", "févr", "avr", "juil", "déc", "cf",
-    "al", "ca", "p", "pp", "op", "sq", "km", "n°",
+    "approx", "est", "fig", "mme", "mlle", "mgr", "janv", "févr", "avr", "juil", "déc", "cf", "al",
+    "ca", "p", "pp", "op", "sq", "km", "n°",
 ];
 
 fn is_abbrev(word: &str) -> bool {
@@ -25,7 +25,9 @@ fn is_abbrev(word: &str) -> bool {
     if letters.len() == 1 && letters[0].is_uppercase() {
         return true;
     }
-    w.contains('.') && w.split('.').all(|p| p.chars().count() <= 2 && !p.is_empty())
+    w.contains('.')
+        && w.split('.')
+            .all(|p| p.chars().count() <= 2 && !p.is_empty())
 }
 
 /// Splits `text` into sentences; blank lines and single newlines always end one.
@@ -50,14 +52,23 @@ pub fn split(text: &str) -> Vec<Span> {
             i += 1;
             continue;
         }
-        if matches!(b, b'.' | b'!' | b'?') || (text.is_char_boundary(i) && text[i..].starts_with('…')) {
-            let plen = if b == b'.' || b == b'!' || b == b'?' { 1 } else { '…'.len_utf8() };
+        if matches!(b, b'.' | b'!' | b'?')
+            || (text.is_char_boundary(i) && text[i..].starts_with('…'))
+        {
+            let plen = if b == b'.' || b == b'!' || b == b'?' {
+                1
+            } else {
+                '…'.len_utf8()
+            };
             // closing quotes/brackets stay with the sentence
             let mut j = i + plen;
             while j < bytes.len() && matches!(bytes[j], b'"' | b'\'' | b')' | b']') {
                 j += 1;
             }
-            while text[j..].starts_with('»') || text[j..].starts_with('”') || text[j..].starts_with('’') {
+            while text[j..].starts_with('»')
+                || text[j..].starts_with('”')
+                || text[j..].starts_with('’')
+            {
                 j += text[j..].chars().next().map_or(1, char::len_utf8);
             }
             // must be followed by whitespace then an upper-case letter, digit or quote
@@ -65,7 +76,11 @@ pub fn split(text: &str) -> Vec<Span> {
             let ws = rest.len() - rest.trim_start_matches([' ', '\t']).len();
             let next = rest[ws..].chars().next();
             let boundary = ws > 0
-                && next.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '\'' | '“' | '«' | '(' | '['))
+                && next.is_some_and(|c| {
+                    c.is_uppercase()
+                        || c.is_ascii_digit()
+                        || matches!(c, '"' | '\'' | '“' | '«' | '(' | '[')
+                })
                 || rest.starts_with('\n')
                 || rest.is_empty();
             let boundary = boundary && {
@@ -74,7 +89,10 @@ pub fn split(text: &str) -> Vec<Span> {
                         .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
                         .map_or(0, |p| p + 1);
                     let w = &text[word_start..i];
-                    let numeric_abbrev = matches!(w.to_lowercase().as_str(), "no" | "nos" | "art" | "vol" | "p" | "pp" | "n°");
+                    let numeric_abbrev = matches!(
+                        w.to_lowercase().as_str(),
+                        "no" | "nos" | "art" | "vol" | "p" | "pp" | "n°"
+                    );
                     let next_digit = next.is_some_and(|c| c.is_ascii_digit());
                     !(is_abbrev(w) && (!numeric_abbrev || next_digit))
                 } else {
@@ -117,10 +135,16 @@ mod tests {
 
     #[test]
     fn initials_and_newlines() {
-        let t = "George W. Bush spoke.\nA new line starts here\n\nAnd another. M. Hollande a parlé.";
+        let t =
+            "George W. Bush spoke.\nA new line starts here\n\nAnd another. M. Hollande a parlé.";
         assert_eq!(
             sents(t),
-            vec!["George W. Bush spoke.", "A new line starts here", "And another.", "M. Hollande a parlé."]
+            vec![
+                "George W. Bush spoke.",
+                "A new line starts here",
+                "And another.",
+                "M. Hollande a parlé."
+            ]
         );
     }
 }

@@ -102,7 +102,9 @@ fn word_count(s: &str) -> usize {
 }
 
 fn ends_sentence(s: &str) -> bool {
-    let t = s.trim_end_matches(|c: char| matches!(c, '"' | '”' | '’' | '\'' | ')' | '»' | ' ' | '\u{a0}'));
+    let t = s.trim_end_matches(|c: char| {
+        matches!(c, '"' | '”' | '’' | '\'' | ')' | '»' | ' ' | '\u{a0}')
+    });
     t.ends_with(['.', '!', '?', '…', ':', ';'])
 }
 
@@ -225,7 +227,10 @@ fn keep_hyphen(left_line: &str, right_line: &str) -> bool {
         .into_iter()
         .rev()
         .collect();
-    let right: String = right_line.chars().take_while(|c| c.is_alphabetic()).collect();
+    let right: String = right_line
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
     if left.is_empty() || right.is_empty() {
         return true;
     }
@@ -366,14 +371,15 @@ pub fn clean(raw: &str) -> Cleaned {
         .map(|p| {
             let t = p.flat.as_str();
             let n = word_count(t);
-            if is_debris_line(t) || (n <= 8 && counts.get(&t.to_lowercase()).copied().unwrap_or(0) > 1) {
+            if is_debris_line(t)
+                || (n <= 8 && counts.get(&t.to_lowercase()).copied().unwrap_or(0) > 1)
+            {
                 K::Drop
             } else if (n >= 5 && ends_sentence(t)) || n >= 25 {
                 K::Body
-            } else if n <= 16 && DATEISH.is_match(t) {
-                K::Byline
-            } else if n <= 8
-                && (t.starts_with("By ") || t.starts_with("Par ") || t.starts_with("par "))
+            } else if (n <= 16 && DATEISH.is_match(t))
+                || (n <= 8
+                    && (t.starts_with("By ") || t.starts_with("Par ") || t.starts_with("par ")))
             {
                 K::Byline
             } else {

@@ -21,7 +21,13 @@ fn rejoins_line_break_hyphens_but_keeps_real_ones() {
 fn reflows_hard_wrapped_text_across_page_breaks() {
     let raw = "Mali's army had suffered significant\nlosses at the\n\nhands of the National Movement for\nthe Liberation of Azawad (MNLA), a\nseparatist group based in the north\nof the country. Frustration with\nthe lack of support from Bamako was\na key motivation behind the coup.\n\nFollowing the resignation and\nthe army's retreat, the north became\na gaping security vacuum.\n";
     let c = clean(raw);
-    assert!(c.text.contains("losses at the hands of the National Movement for the Liberation of Azawad (MNLA)"), "{}", c.text);
+    assert!(
+        c.text.contains(
+            "losses at the hands of the National Movement for the Liberation of Azawad (MNLA)"
+        ),
+        "{}",
+        c.text
+    );
     assert_eq!(c.text.matches("\n\n").count(), 1, "{}", c.text);
 }
 
@@ -35,30 +41,57 @@ fn removes_glued_footnote_markers() {
 
 #[test]
 fn normalises_quotes_and_spaces() {
-    let t = body("Mali\u{2019}s  army\u{a0}said \u{201c}no\u{201d}\tto talks today in the capital city.");
-    assert_eq!(t, "Mali's army said \"no\" to talks today in the capital city.");
+    let t = body(
+        "Mali\u{2019}s  army\u{a0}said \u{201c}no\u{201d}\tto talks today in the capital city.",
+    );
+    assert_eq!(
+        t,
+        "Mali's army said \"no\" to talks today in the capital city."
+    );
 }
 
 #[test]
 fn drops_comment_forms_and_widgets() {
     let raw = "A headline about the Security Council vote\n\nThe U.N. Security Council voted today on a resolution about Mali and its northern regions.\n\nThe resolution also calls for elections and a road map for the transition to civilian rule.\n\nThis entry was posted in Uncategorized and tagged , , , . Bookmark the permalink.\n\nLeave a Reply\n\nFill in your details below or click an icon to log in: Logo\n\nGoogle photo\n\nYou are commenting using your Google account. Log Out /  Change )\n\nTwitter picture\n\nFacebook photo\n\nConnecting to %s\n";
     let c = clean(raw);
-    for bad in ["Google", "Twitter", "Facebook", "Leave a Reply", "Connecting", "permalink"] {
+    for bad in [
+        "Google",
+        "Twitter",
+        "Facebook",
+        "Leave a Reply",
+        "Connecting",
+        "permalink",
+    ] {
         assert!(!c.text.contains(bad), "{bad} leaked: {}", c.text);
     }
-    assert_eq!(c.title.as_deref(), Some("A headline about the Security Council vote"));
+    assert_eq!(
+        c.title.as_deref(),
+        Some("A headline about the Security Council vote")
+    );
 }
 
 #[test]
 fn drops_site_header_and_footer() {
     let raw = "Member Sign In\nCoalition for Something Important\nPDF Print E-mail\nMali: Security and Reform\nSome Research Group\n11 April 2013\n \nFor the population of the north, the intervention launched in January was a relief to many.\n\nThe authorities must agree on a strategy for the crisis.\n\nBrowse Documents by Region:\n\nCoalition for Something Important\nc/o Some Federation - Institute\n708 Third Avenue, Suite 1715, New York, NY 10017\nContact\n";
     let c = clean(raw);
-    for bad in ["Sign In", "Coalition", "PDF", "Browse", "Third Avenue", "Contact", "c/o"] {
+    for bad in [
+        "Sign In",
+        "Coalition",
+        "PDF",
+        "Browse",
+        "Third Avenue",
+        "Contact",
+        "c/o",
+    ] {
         assert!(!c.text.contains(bad), "{bad} leaked: {}", c.text);
     }
     assert_eq!(c.title.as_deref(), Some("Mali: Security and Reform"));
     assert!(c.text.contains("Some Research Group"));
-    let by = c.blocks.iter().find(|(_, k)| *k == BlockKind::Byline).expect("byline");
+    let by = c
+        .blocks
+        .iter()
+        .find(|(_, k)| *k == BlockKind::Byline)
+        .expect("byline");
     assert_eq!(&c.text[by.0.start..by.0.end], "11 April 2013");
 }
 
@@ -69,7 +102,10 @@ fn drops_navigation_bars_and_photo_credits() {
     for bad in ["Shopping", "NEWS", "AFP", "Water Center", "Comment"] {
         assert!(!c.text.contains(bad), "{bad} leaked: {}", c.text);
     }
-    assert_eq!(c.title.as_deref(), Some("Une journée de combats au nord du pays"));
+    assert_eq!(
+        c.title.as_deref(),
+        Some("Une journée de combats au nord du pays")
+    );
 }
 
 #[test]
@@ -88,6 +124,12 @@ fn bullets_start_paragraphs() {
     let raw = "The steps the administration should take are as follows in the coming months:\n\n\u{25a0}\u{25a0} Make support for the army contingent on commitments.\n\n\u{25a0}\u{25a0} Restrict contributions for regional efforts to those that\ndo not include the army.\n";
     let c = clean(raw);
     assert!(c.text.contains("\n\nMake support"), "{}", c.text);
-    assert!(c.text.contains("\n\nRestrict contributions for regional efforts to those that do not include"), "{}", c.text);
+    assert!(
+        c.text.contains(
+            "\n\nRestrict contributions for regional efforts to those that do not include"
+        ),
+        "{}",
+        c.text
+    );
     assert!(!c.text.contains('\u{25a0}'));
 }

@@ -24,59 +24,297 @@ const CONNECTORS: &[&str] = &[
 ];
 
 const TITLES: &[&str] = &[
-    "president", "vice", "prime", "minister", "captain", "capt", "general", "gen", "colonel",
-    "col", "lieutenant", "lt", "sergeant", "sgt", "major", "commander", "admiral",
-    "secretary-general", "secretary", "ambassador", "envoy", "mr", "mrs", "ms", "dr", "prof",
-    "m", "mme", "sheikh", "king", "queen", "prince", "emir", "imam", "senator", "sen",
-    "governor", "gov", "mayor", "chancellor", "chief", "pope", "bishop", "premier", "foreign",
-    "defence", "defense", "interior", "special", "representative", "spokesman", "spokeswoman",
-    "spokesperson", "chairman", "chairperson", "chairwoman", "commissioner", "director", "head",
-    "leader", "judge", "justice", "deputy", "acting", "interim", "former", "président",
-    "présidente", "capitaine", "général", "ministre", "sergent", "lieutenant-colonel", "émir",
-    "cheikh", "sultan", "warlord", "rebel", "militant", "junta", "coup", "commandant", "lord",
-    "sir", "professor", "doctor", "officer", "mediator", "negotiator", "adviser", "advisor",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "captain",
+    "capt",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "lieutenant",
+    "lt",
+    "sergeant",
+    "sgt",
+    "major",
+    "commander",
+    "admiral",
+    "secretary-general",
+    "secretary",
+    "ambassador",
+    "envoy",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "m",
+    "mme",
+    "sheikh",
+    "king",
+    "queen",
+    "prince",
+    "emir",
+    "imam",
+    "senator",
+    "sen",
+    "governor",
+    "gov",
+    "mayor",
+    "chancellor",
+    "chief",
+    "pope",
+    "bishop",
+    "premier",
+    "foreign",
+    "defence",
+    "defense",
+    "interior",
+    "special",
+    "representative",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chairman",
+    "chairperson",
+    "chairwoman",
+    "commissioner",
+    "director",
+    "head",
+    "leader",
+    "judge",
+    "justice",
+    "deputy",
+    "acting",
+    "interim",
+    "former",
+    "président",
+    "présidente",
+    "capitaine",
+    "général",
+    "ministre",
+    "sergent",
+    "lieutenant-colonel",
+    "émir",
+    "cheikh",
+    "sultan",
+    "warlord",
+    "rebel",
+    "militant",
+    "junta",
+    "coup",
+    "commandant",
+    "lord",
+    "sir",
+    "professor",
+    "doctor",
+    "officer",
+    "mediator",
+    "negotiator",
+    "adviser",
+    "advisor",
 ];
 
 /// Lower-case titles before a capitalised name: `le président Traoré`, `envoy Prodi`.
 const LOWER_TITLES: &[&str] = &[
-    "président", "présidente", "capitaine", "général", "ministre", "colonel", "lieutenant",
-    "sergent", "commandant", "envoy", "ambassador", "spokesman", "spokeswoman", "leader",
-    "president", "captain", "minister", "chef", "porte-parole", "émissaire", "médiateur",
-    "mediator", "commander", "imam", "cheikh", "sheikh", "emir", "émir",
+    "président",
+    "présidente",
+    "capitaine",
+    "général",
+    "ministre",
+    "colonel",
+    "lieutenant",
+    "sergent",
+    "commandant",
+    "envoy",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "leader",
+    "president",
+    "captain",
+    "minister",
+    "chef",
+    "porte-parole",
+    "émissaire",
+    "médiateur",
+    "mediator",
+    "commander",
+    "imam",
+    "cheikh",
+    "sheikh",
+    "emir",
+    "émir",
 ];
 
 const ORG_HEADS: &[&str] = &[
-    "movement", "council", "union", "community", "mission", "group", "front", "army", "party",
-    "organisation", "organization", "committee", "commission", "agency", "bank", "fund", "court",
-    "assembly", "government", "ministry", "forces", "brigade", "battalion", "coalition",
-    "alliance", "league", "office", "institute", "foundation", "association", "federation",
-    "center", "centre", "administration", "police", "service", "company", "corporation", "post",
-    "times", "network", "conference", "congress", "parliament", "senate", "secretariat",
-    "authority", "board", "bureau", "department", "university", "school", "church",
-    "brotherhood", "legion", "guard", "regiment", "corps", "navy", "unit", "watch", "tribunal",
-    "programme", "program", "initiative", "club", "society", "press", "news", "radio",
-    "television", "agence", "mouvement", "conseil", "communauté", "groupe", "armée", "parti",
-    "comité", "banque", "fonds", "cour", "assemblée", "gouvernement", "ministère", "institut",
-    "bataillon", "haut", "fédération", "coordination", "platform", "plateforme", "junta",
-    "junte", "nations", "states", "brigades", "militia", "tribune", "herald", "journal",
-    "gazette", "monitor", "courier", "digest", "review", "wire", "agency",
+    "movement",
+    "council",
+    "union",
+    "community",
+    "mission",
+    "group",
+    "front",
+    "army",
+    "party",
+    "organisation",
+    "organization",
+    "committee",
+    "commission",
+    "agency",
+    "bank",
+    "fund",
+    "court",
+    "assembly",
+    "government",
+    "ministry",
+    "forces",
+    "brigade",
+    "battalion",
+    "coalition",
+    "alliance",
+    "league",
+    "office",
+    "institute",
+    "foundation",
+    "association",
+    "federation",
+    "center",
+    "centre",
+    "administration",
+    "police",
+    "service",
+    "company",
+    "corporation",
+    "post",
+    "times",
+    "network",
+    "conference",
+    "congress",
+    "parliament",
+    "senate",
+    "secretariat",
+    "authority",
+    "board",
+    "bureau",
+    "department",
+    "university",
+    "school",
+    "church",
+    "brotherhood",
+    "legion",
+    "guard",
+    "regiment",
+    "corps",
+    "navy",
+    "unit",
+    "watch",
+    "tribunal",
+    "programme",
+    "program",
+    "initiative",
+    "club",
+    "society",
+    "press",
+    "news",
+    "radio",
+    "television",
+    "agence",
+    "mouvement",
+    "conseil",
+    "communauté",
+    "groupe",
+    "armée",
+    "parti",
+    "comité",
+    "banque",
+    "fonds",
+    "cour",
+    "assemblée",
+    "gouvernement",
+    "ministère",
+    "institut",
+    "bataillon",
+    "haut",
+    "fédération",
+    "coordination",
+    "platform",
+    "plateforme",
+    "junta",
+    "junte",
+    "nations",
+    "states",
+    "brigades",
+    "militia",
+    "tribune",
+    "herald",
+    "journal",
+    "gazette",
+    "monitor",
+    "courier",
+    "digest",
+    "review",
+    "wire",
+    "agency",
 ];
 
 const PLACE_HEADS: &[&str] = &[
-    "region", "province", "district", "river", "lake", "mountains", "desert", "valley",
-    "airport", "bay", "island", "islands", "sea", "ocean", "région", "province", "fleuve",
-    "county", "state", "prefecture", "département", "cercle", "oasis", "massif", "plateau",
+    "region",
+    "province",
+    "district",
+    "river",
+    "lake",
+    "mountains",
+    "desert",
+    "valley",
+    "airport",
+    "bay",
+    "island",
+    "islands",
+    "sea",
+    "ocean",
+    "région",
+    "province",
+    "fleuve",
+    "county",
+    "state",
+    "prefecture",
+    "département",
+    "cercle",
+    "oasis",
+    "massif",
+    "plateau",
 ];
 
 const PLACE_CUES: &[&str] = &[
-    "in", "at", "near", "from", "into", "across", "outside", "around", "towards", "toward",
-    "à", "dans", "près", "vers", "via", "through", "entered", "reached", "seized", "captured",
+    "in", "at", "near", "from", "into", "across", "outside", "around", "towards", "toward", "à",
+    "dans", "près", "vers", "via", "through", "entered", "reached", "seized", "captured",
 ];
 
 const PLACE_OF_CUES: &[&str] = &[
-    "town", "city", "village", "region", "province", "north", "south", "east", "west",
-    "outskirts", "capital", "ville", "région", "localité", "commune", "nord", "sud", "est",
-    "ouest", "village", "cercle",
+    "town",
+    "city",
+    "village",
+    "region",
+    "province",
+    "north",
+    "south",
+    "east",
+    "west",
+    "outskirts",
+    "capital",
+    "ville",
+    "région",
+    "localité",
+    "commune",
+    "nord",
+    "sud",
+    "est",
+    "ouest",
+    "village",
+    "cercle",
 ];
 
 const FRENCH_GROUP_ARTICLES: &[&str] = &["les", "des", "aux", "ces"];
@@ -86,20 +324,66 @@ static RESOLUTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-static GLOSS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*\(\s*"([^"()]{3,80})"\s*\)"#).expect("static regex")
-});
+static GLOSS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\s*\(\s*"([^"()]{3,80})"\s*\)"#).expect("static regex"));
 
 static ARMY_WORDS: &[&str] = &["army", "military", "armed forces", "armée"];
 
 static ADJECTIVAL_AFTER_MILITARY: &[&str] = &[
-    "intervention", "interventions", "action", "actions", "operation", "operations", "force",
-    "forces", "response", "junta", "coup", "trainers", "powers", "planners", "officers",
-    "officials", "leaders", "rule", "government", "regime", "campaign", "offensive", "aid",
-    "assistance", "advisers", "advisors", "personnel", "base", "bases", "court", "tribunal",
-    "option", "solution", "progress", "mission", "support", "training", "spokesman", "sources",
-    "source", "chief", "commander", "commanders", "vehicles", "aircraft", "jets", "strikes",
-    "involvement", "presence", "cooperation", "deployment", "means", "capacity", "plan",
+    "intervention",
+    "interventions",
+    "action",
+    "actions",
+    "operation",
+    "operations",
+    "force",
+    "forces",
+    "response",
+    "junta",
+    "coup",
+    "trainers",
+    "powers",
+    "planners",
+    "officers",
+    "officials",
+    "leaders",
+    "rule",
+    "government",
+    "regime",
+    "campaign",
+    "offensive",
+    "aid",
+    "assistance",
+    "advisers",
+    "advisors",
+    "personnel",
+    "base",
+    "bases",
+    "court",
+    "tribunal",
+    "option",
+    "solution",
+    "progress",
+    "mission",
+    "support",
+    "training",
+    "spokesman",
+    "sources",
+    "source",
+    "chief",
+    "commander",
+    "commanders",
+    "vehicles",
+    "aircraft",
+    "jets",
+    "strikes",
+    "involvement",
+    "presence",
+    "cooperation",
+    "deployment",
+    "means",
+    "capacity",
+    "plan",
 ];
 
 const DIRECTIONS: &[(&str, &str)] = &[
@@ -180,7 +464,13 @@ fn is_title_case(s: &str) -> bool {
         .split_whitespace()
         .filter(|w| w.chars().next().is_some_and(char::is_alphabetic) && w.chars().count() > 3)
         .collect();
-    ws.len() >= 3 && ws.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count() * 10 >= ws.len() * 7
+    ws.len() >= 3
+        && ws
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count()
+            * 10
+            >= ws.len() * 7
 }
 
 fn lower(t: &Token) -> String {
@@ -212,12 +502,21 @@ fn is_name_word(t: &Token) -> bool {
 }
 
 /// Longest knowledge-base name starting at token `pos`.
-fn kb_match(full: &str, toks: &[Token], pos: usize, kb: &Kb, any_case: bool) -> Option<(usize, Vec<(u32, KeyKind)>)> {
+fn kb_match(
+    full: &str,
+    toks: &[Token],
+    pos: usize,
+    kb: &Kb,
+    any_case: bool,
+) -> Option<(usize, Vec<(u32, KeyKind)>)> {
     // elisions (l'Azawad) and a leading article make more tokens than the key has words
     let max = (kb.max_tokens() + 3).min(toks.len() - pos);
     for len in (1..=max).rev() {
         let last = &toks[pos + len - 1];
-        if toks[pos..pos + len].iter().any(|t| t.kind == TokKind::Punct && t.text != "-" && t.text != "'") {
+        if toks[pos..pos + len]
+            .iter()
+            .any(|t| t.kind == TokKind::Punct && t.text != "-" && t.text != "'")
+        {
             continue;
         }
         if toks[pos..pos + len - 1].iter().any(|t| t.is_possessive()) {
@@ -239,14 +538,17 @@ fn kb_match(full: &str, toks: &[Token], pos: usize, kb: &Kb, any_case: bool) -> 
 fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
     let n = toks.len();
     let mut used = vec![false; n];
-    let arabic = toks.iter().filter(|t| t.is_arabic()).count() * 2 > toks.iter().filter(|t| t.kind == TokKind::Word).count();
+    let arabic = toks.iter().filter(|t| t.is_arabic()).count() * 2
+        > toks.iter().filter(|t| t.kind == TokKind::Word).count();
     let sent_start = toks.first().map_or(0, |t| t.start);
     let sent_end = toks.last().map_or(0, |t| t.end);
     let sent = &full[sent_start..sent_end];
 
     // Resolutions.
     for c in RESOLUTION.captures_iter(sent) {
-        let (Some(m), Some(num)) = (c.get(0), c.get(1)) else { continue };
+        let (Some(m), Some(num)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
         let (s, e) = (sent_start + m.start(), sent_start + m.end());
         for (i, t) in toks.iter().enumerate() {
             if t.start >= s && t.end <= e {
@@ -292,17 +594,24 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             })
         };
         let Some(cidx) = country else { continue };
-        let Some(next) = toks.get(i + 1) else { continue };
-        let nl = lower(next);
-        let (len, word_ok) = if nl == "armed" && toks.get(i + 2).is_some_and(|t| lower(t) == "forces") {
-            (3, true)
-        } else {
-            (2, ARMY_WORDS.contains(&nl.as_str()))
+        let Some(next) = toks.get(i + 1) else {
+            continue;
         };
+        let nl = lower(next);
+        let (len, word_ok) =
+            if nl == "armed" && toks.get(i + 2).is_some_and(|t| lower(t) == "forces") {
+                (3, true)
+            } else {
+                (2, ARMY_WORDS.contains(&nl.as_str()))
+            };
         if !word_ok {
             continue;
         }
-        if nl == "military" && toks.get(i + 2).is_some_and(|t| ADJECTIVAL_AFTER_MILITARY.contains(&lower(t).as_str())) {
+        if nl == "military"
+            && toks
+                .get(i + 2)
+                .is_some_and(|t| ADJECTIVAL_AFTER_MILITARY.contains(&lower(t).as_str()))
+        {
             continue;
         }
         let c = kb.entry(cidx);
@@ -336,12 +645,21 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
         if used[i] || toks[i].kind != TokKind::Word {
             continue;
         }
-        let Some((pre, rest)) = toks[i].text.split_once('-') else { continue };
-        let Some((_, adj)) = DIRECTIONS.iter().find(|(d, _)| pre.eq_ignore_ascii_case(d)) else { continue };
+        let Some((pre, rest)) = toks[i].text.split_once('-') else {
+            continue;
+        };
+        let Some((_, adj)) = DIRECTIONS.iter().find(|(d, _)| pre.eq_ignore_ascii_case(d)) else {
+            continue;
+        };
         if !rest.chars().next().is_some_and(char::is_uppercase) {
             continue;
         }
-        let Some((idx, _)) = kb.lookup(&norm_key(rest)).iter().find(|(x, _)| kb.entry(*x).kind == EntityType::Place).copied() else {
+        let Some((idx, _)) = kb
+            .lookup(&norm_key(rest))
+            .iter()
+            .find(|(x, _)| kb.entry(*x).kind == EntityType::Place)
+            .copied()
+        else {
             continue;
         };
         used[i] = true;
@@ -376,8 +694,13 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             if let Some((len, hits)) = kb_match(full, toks, i, kb, true) {
                 let function_word = len == 1
                     && words::is_function_word(toks[i].text)
-                    && hits.iter().all(|(x, _)| !kb.entry(*x).id.starts_with("country:"));
-                if hits.iter().any(|(_, k)| *k == KeyKind::Full) && !used[i..i + len].iter().any(|u| *u) && !function_word {
+                    && hits
+                        .iter()
+                        .all(|(x, _)| !kb.entry(*x).id.starts_with("country:"));
+                if hits.iter().any(|(_, k)| *k == KeyKind::Full)
+                    && !used[i..i + len].iter().any(|u| *u)
+                    && !function_word
+                {
                     push_kb(full, toks, i, len, &hits, out);
                     for u in used.iter_mut().skip(i).take(len) {
                         *u = true;
@@ -423,7 +746,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
     // Capitalised chunks.
     let mut i = 0;
     while i < n {
-        let particle_start = matches!(toks[i].text, "al" | "el") && toks.get(i + 1).is_some_and(|t| t.is_cap());
+        let particle_start =
+            matches!(toks[i].text, "al" | "el") && toks.get(i + 1).is_some_and(|t| t.is_cap());
         if used[i] || !(is_name_word(&toks[i]) || particle_start) {
             i += 1;
             continue;
@@ -440,7 +764,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
                 } else if is_connector(&toks[e])
                     && e + 1 < n
                     && !used[e + 1]
-                    && (is_name_word(&toks[e + 1]) || (is_connector(&toks[e + 1]) && e + 2 < n && is_name_word(&toks[e + 2])))
+                    && (is_name_word(&toks[e + 1])
+                        || (is_connector(&toks[e + 1]) && e + 2 < n && is_name_word(&toks[e + 2])))
                 {
                     e += 1;
                 } else {
@@ -453,15 +778,31 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
     }
 }
 
-fn push_kb(full: &str, toks: &[Token], pos: usize, len: usize, hits: &[(u32, KeyKind)], out: &mut Vec<Cand>) {
+fn push_kb(
+    full: &str,
+    toks: &[Token],
+    pos: usize,
+    len: usize,
+    hits: &[(u32, KeyKind)],
+    out: &mut Vec<Cand>,
+) {
     let last = &toks[pos + len - 1];
     let mut first = pos;
-    while first + 1 < pos + len && matches!(lower(&toks[first]).as_str(), "the" | "le" | "la" | "les" | "l'") {
+    while first + 1 < pos + len
+        && matches!(
+            lower(&toks[first]).as_str(),
+            "the" | "le" | "la" | "les" | "l'"
+        )
+    {
         first += 1;
     }
     let s = toks[first].start;
     let e = last.start + last.stem().len();
-    let full_hits: Vec<u32> = hits.iter().filter(|(_, k)| *k == KeyKind::Full).map(|(x, _)| *x).collect();
+    let full_hits: Vec<u32> = hits
+        .iter()
+        .filter(|(_, k)| *k == KeyKind::Full)
+        .map(|(x, _)| *x)
+        .collect();
     let ident = if let Some(&first) = full_hits.first() {
         // the final choice among homonyms is made in `resolve`, with the document's context
         let _ = first;
@@ -507,10 +848,23 @@ fn decode_homonyms(x: u32) -> Vec<u32> {
     if x & 0x8000_0000 == 0 {
         return vec![x];
     }
-    HOMONYMS.with(|t| t.borrow().get((x & 0x7fff_ffff) as usize).cloned().unwrap_or_default())
+    HOMONYMS.with(|t| {
+        t.borrow()
+            .get((x & 0x7fff_ffff) as usize)
+            .cloned()
+            .unwrap_or_default()
+    })
 }
 
-fn chunk_cands(full: &str, toks: &[Token], s: usize, e: usize, kb: &Kb, used: &[bool], out: &mut Vec<Cand>) {
+fn chunk_cands(
+    full: &str,
+    toks: &[Token],
+    s: usize,
+    e: usize,
+    kb: &Kb,
+    used: &[bool],
+    out: &mut Vec<Cand>,
+) {
     // A chunk that names an organisation by its head word ("Patriotic Union of X",
     // "Obama Administration") is one name, unless the knowledge base knows it whole
     // or it lists several names ("the UN and the African Union").
@@ -519,7 +873,11 @@ fn chunk_cands(full: &str, toks: &[Token], s: usize, e: usize, kb: &Kb, used: &[
     // the head word ends the chunk or opens a complement: "Union of", "Movement for"
     let head = (s..e).any(|i| {
         ORG_HEADS.contains(&lower(&toks[i]).as_str())
-            && (i + 1 == e || matches!(lower(&toks[i + 1]).as_str(), "of" | "for" | "de" | "du" | "des" | "pour" | "d'"))
+            && (i + 1 == e
+                || matches!(
+                    lower(&toks[i + 1]).as_str(),
+                    "of" | "for" | "de" | "du" | "des" | "pour" | "d'"
+                ))
     });
     if head && !whole_kb && !has_and && e - s >= 2 {
         generic(full, toks, &(s..e).collect::<Vec<_>>(), kb, out);
@@ -531,7 +889,9 @@ fn chunk_cands(full: &str, toks: &[Token], s: usize, e: usize, kb: &Kb, used: &[
         let m = kb_match(full, toks, pos, kb, false).filter(|(len, _)| {
             let end = pos + len;
             // "Obama Administration": a known name used as a modifier of an organisation
-            let head_follows = end < e && ORG_HEADS.contains(&lower(&toks[end]).as_str()) && !toks[end - 1].is_possessive();
+            let head_follows = end < e
+                && ORG_HEADS.contains(&lower(&toks[end]).as_str())
+                && !toks[end - 1].is_possessive();
             let initial_common = pos == 0 && *len == 1 && words::is_common(toks[pos].stem());
             !used[pos..end.min(used.len())].iter().any(|u| *u)
                 && !head_follows
@@ -620,7 +980,12 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
         let parts: Vec<&str> = first.stem().split('-').collect();
         let hits: Vec<Option<(u32, KeyKind)>> = parts
             .iter()
-            .map(|p| kb.lookup(&norm_key(p)).iter().find(|(x, _)| kb.entry(*x).kind == EntityType::Place).copied())
+            .map(|p| {
+                kb.lookup(&norm_key(p))
+                    .iter()
+                    .find(|(x, _)| kb.entry(*x).kind == EntityType::Place)
+                    .copied()
+            })
             .collect();
         if parts.len() >= 2 && hits.iter().all(Option::is_some) {
             let mut at = first.start;
@@ -657,7 +1022,10 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
         if acronym && (w.chars().count() > 7 || is_roman(w)) {
             return;
         }
-        if first_i > 0 && FRENCH_GROUP_ARTICLES.contains(&lower(&toks[first_i - 1]).as_str()) && !person_cue {
+        if first_i > 0
+            && FRENCH_GROUP_ARTICLES.contains(&lower(&toks[first_i - 1]).as_str())
+            && !person_cue
+        {
             return;
         }
         if w.chars().count() < 2 {
@@ -665,7 +1033,11 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
         }
     } else if !org_head
         && !person_cue
-        && content.iter().all(|t| words::is_common(t.stem()) || kb.is_non_entity(t.stem()) || kb.demonym(t.stem()).is_some())
+        && content.iter().all(|t| {
+            words::is_common(t.stem())
+                || kb.is_non_entity(t.stem())
+                || kb.demonym(t.stem()).is_some()
+        })
     {
         return;
     }
@@ -693,7 +1065,8 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
 }
 
 fn is_roman(w: &str) -> bool {
-    w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'M' | 'D'))
+    w.chars()
+        .all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C' | 'M' | 'D'))
 }
 
 /// A group of candidates that name one entity.
@@ -721,7 +1094,10 @@ fn generic_kind(c: &[&Cand]) -> EntityType {
 }
 
 fn initials(name: &str) -> Vec<char> {
-    let skip = ["of", "for", "the", "in", "and", "de", "la", "le", "du", "des", "d", "l", "et", "en", "pour", "to", "on", "au", "aux", "a", "an"];
+    let skip = [
+        "of", "for", "the", "in", "and", "de", "la", "le", "du", "des", "d", "l", "et", "en",
+        "pour", "to", "on", "au", "aux", "a", "an",
+    ];
     name.split(|c: char| c.is_whitespace() || c == '-' || c == '\'')
         .filter(|w| !w.is_empty() && !skip.contains(&w.to_lowercase().as_str()))
         .filter_map(|w| w.chars().next())
@@ -792,7 +1168,10 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             .max_by(|a, b| {
                 let score = |i: u32| {
                     let e = kb.entry(i);
-                    let ctx = e.country.as_ref().is_some_and(|c| doc_countries.contains(c));
+                    let ctx = e
+                        .country
+                        .as_ref()
+                        .is_some_and(|c| doc_countries.contains(c));
                     e.weight * if ctx { 1000.0 } else { 1.0 }
                 };
                 score(*a).total_cmp(&score(*b))
@@ -808,7 +1187,13 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
     // Short forms count only when the full name is in the document.
     let linked: HashSet<u32> = cands
         .iter()
-        .filter_map(|c| if let Ident::Kb(x) = c.ident { Some(x) } else { None })
+        .filter_map(|c| {
+            if let Ident::Kb(x) = c.ident {
+                Some(x)
+            } else {
+                None
+            }
+        })
         .collect();
     for c in &mut cands {
         if let Ident::Short(xs) = &c.ident {
@@ -832,7 +1217,11 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         let k = *by_key.entry(key).or_insert_with(|| {
             clusters.push(Cluster {
                 members: vec![],
-                kb: if let Ident::Kb(x) = c.ident { Some(x) } else { None },
+                kb: if let Ident::Kb(x) = c.ident {
+                    Some(x)
+                } else {
+                    None
+                },
                 special: matches!(c.ident, Ident::Special { .. }).then(|| c.ident.clone()),
                 alive: true,
             });
@@ -842,23 +1231,24 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         of_cand[ci] = k;
     }
 
-    let merge = |clusters: &mut Vec<Cluster>, of_cand: &mut Vec<usize>, into: usize, from: usize| {
-        if into == from || !clusters[from].alive {
-            return;
-        }
-        let m = std::mem::take(&mut clusters[from].members);
-        for &ci in &m {
-            of_cand[ci] = into;
-        }
-        clusters[into].members.extend(m);
-        clusters[from].alive = false;
-        if clusters[into].kb.is_none() {
-            clusters[into].kb = clusters[from].kb;
-        }
-        if clusters[into].special.is_none() {
-            clusters[into].special = clusters[from].special.clone();
-        }
-    };
+    let merge =
+        |clusters: &mut Vec<Cluster>, of_cand: &mut Vec<usize>, into: usize, from: usize| {
+            if into == from || !clusters[from].alive {
+                return;
+            }
+            let m = std::mem::take(&mut clusters[from].members);
+            for &ci in &m {
+                of_cand[ci] = into;
+            }
+            clusters[into].members.extend(m);
+            clusters[from].alive = false;
+            if clusters[into].kb.is_none() {
+                clusters[into].kb = clusters[from].kb;
+            }
+            if clusters[into].special.is_none() {
+                clusters[into].special = clusters[from].special.clone();
+            }
+        };
     let is_generic = |cl: &Cluster| cl.kb.is_none() && cl.special.is_none();
 
     // 1. Declared aliases: "Long Name (ACR)" and glosses "Name ("Gloss")".
@@ -889,7 +1279,13 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
                 let (a, b) = (of_cand[ci], of_cand[ci + 1]);
                 let (ka, kb_) = (clusters[a].kb, clusters[b].kb);
                 if ka.is_none() || kb_.is_none() || ka == kb_ {
-                    let (into, from) = if ka.is_some() || clusters[a].special.is_some() { (a, b) } else if kb_.is_some() { (b, a) } else { (a, b) };
+                    let (into, from) = if ka.is_some() || clusters[a].special.is_some() {
+                        (a, b)
+                    } else if kb_.is_some() {
+                        (b, a)
+                    } else {
+                        (a, b)
+                    };
                     merge(&mut clusters, &mut of_cand, into, from);
                 }
             }
@@ -901,11 +1297,21 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         if !clusters[a].alive || clusters[a].members.is_empty() {
             continue;
         }
-        let acr: Vec<&Cand> = clusters[a].members.iter().map(|&i| &cands[i]).filter(|c| c.acronym).collect();
+        let acr: Vec<&Cand> = clusters[a]
+            .members
+            .iter()
+            .map(|&i| &cands[i])
+            .filter(|c| c.acronym)
+            .collect();
         if acr.is_empty() {
             continue;
         }
-        let letters: Vec<char> = acr[0].surface.chars().filter(|c| c.is_alphabetic()).flat_map(|c| c.to_uppercase()).collect();
+        let letters: Vec<char> = acr[0]
+            .surface
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(|c| c.to_uppercase())
+            .collect();
         let mut found: Vec<usize> = Vec::new();
         for b in 0..clusters.len() {
             if b == a || !clusters[b].alive {
@@ -914,18 +1320,29 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             if clusters[a].kb.is_some() && clusters[b].kb.is_some() {
                 continue;
             }
-            let forms: Vec<String> = clusters[b].members.iter().map(|&i| cands[i].surface.clone()).collect();
+            let forms: Vec<String> = clusters[b]
+                .members
+                .iter()
+                .map(|&i| cands[i].surface.clone())
+                .collect();
             let mut names = forms.clone();
             if let Some(x) = clusters[b].kb {
                 names.push(kb.entry(x).name.clone());
             }
-            if names.iter().any(|f| f.contains(' ') && same_letters(&initials(f), &letters)) {
+            if names
+                .iter()
+                .any(|f| f.contains(' ') && same_letters(&initials(f), &letters))
+            {
                 found.push(b);
             }
         }
         if found.len() == 1 {
             let b = found[0];
-            let (into, from) = if is_generic(&clusters[b]) && !is_generic(&clusters[a]) { (a, b) } else { (b, a) };
+            let (into, from) = if is_generic(&clusters[b]) && !is_generic(&clusters[a]) {
+                (a, b)
+            } else {
+                (b, a)
+            };
             merge(&mut clusters, &mut of_cand, into, from);
         }
     }
@@ -939,7 +1356,11 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             return *kind;
         }
         let cs: Vec<&Cand> = cl.members.iter().map(|&i| &cands[i]).collect();
-        if cs.iter().all(|c| c.tokens >= 2 && !c.org_head && !c.place_cue) && !cs.iter().any(|c| c.acronym) {
+        if cs
+            .iter()
+            .all(|c| c.tokens >= 2 && !c.org_head && !c.place_cue)
+            && !cs.iter().any(|c| c.acronym)
+        {
             return EntityType::Person;
         }
         generic_kind(&cs)
@@ -952,7 +1373,11 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         if !clusters[a].alive || !is_generic(&clusters[a]) {
             continue;
         }
-        let forms_a: Vec<String> = clusters[a].members.iter().map(|&i| cands[i].surface.clone()).collect();
+        let forms_a: Vec<String> = clusters[a]
+            .members
+            .iter()
+            .map(|&i| cands[i].surface.clone())
+            .collect();
         let single = forms_a.iter().all(|f| !f.contains(' '));
         let ka = kind_of(&clusters[a], &cands);
         if ka != EntityType::Person || !single {
@@ -965,7 +1390,11 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             if b == a || !clusters[b].alive || kind_of(&clusters[b], &cands) != EntityType::Person {
                 continue;
             }
-            let mut forms_b: Vec<String> = clusters[b].members.iter().map(|&i| cands[i].surface.clone()).collect();
+            let mut forms_b: Vec<String> = clusters[b]
+                .members
+                .iter()
+                .map(|&i| cands[i].surface.clone())
+                .collect();
             if let Some(x) = clusters[b].kb {
                 forms_b.push(kb.entry(x).name.clone());
             }
@@ -974,7 +1403,8 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             } else if w.chars().count() >= 5
                 && forms_b.iter().any(|f| {
                     let l = last_word(f);
-                    l.chars().count() >= 5 && edit_distance(&l.to_lowercase(), &w.to_lowercase()) == 1
+                    l.chars().count() >= 5
+                        && edit_distance(&l.to_lowercase(), &w.to_lowercase()) == 1
                 })
             {
                 near.push(b);
@@ -1009,7 +1439,12 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
                 text: cands[i].surface.clone(),
             })
             .collect();
-        mentions.extend(extra_mentions.iter().filter(|(c, _)| *c == k).map(|(_, m)| m.clone()));
+        mentions.extend(
+            extra_mentions
+                .iter()
+                .filter(|(c, _)| *c == k)
+                .map(|(_, m)| m.clone()),
+        );
         mentions.sort_by_key(|m| m.start);
         let mut aliases: Vec<String> = Vec::new();
         for m in &mentions {
@@ -1019,9 +1454,26 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         }
         let (id, name, subtype, geo) = if let Some(x) = cl.kb {
             let e = kb.entry(x);
-            (Some(e.id.clone()), e.name.clone(), e.subtype.clone(), geo_of(kb, x))
-        } else if let Some(Ident::Special { id, name, subtype, geo_of: g, .. }) = &cl.special {
-            (Some(id.clone()), name.clone(), Some((*subtype).to_string()), g.and_then(|x| geo_of(kb, x)))
+            (
+                Some(e.id.clone()),
+                e.name.clone(),
+                e.subtype.clone(),
+                geo_of(kb, x),
+            )
+        } else if let Some(Ident::Special {
+            id,
+            name,
+            subtype,
+            geo_of: g,
+            ..
+        }) = &cl.special
+        {
+            (
+                Some(id.clone()),
+                name.clone(),
+                Some((*subtype).to_string()),
+                g.and_then(|x| geo_of(kb, x)),
+            )
         } else {
             let best = aliases
                 .iter()

@@ -2559,8 +2559,8 @@ const EN_ED_NOT_PAST: &[&str] = &[
 
 fn classify_en(w: &str, prev: &str) -> Option<(bool, Tense)> {
     match w {
-        "will" | "shall" | "ll" | "expected" | "scheduled" | "due" | "upcoming"
-        | "forthcoming" | "planned" | "plans" | "slated" | "next" | "tomorrow" => {
+        "will" | "shall" | "ll" | "expected" | "scheduled" | "due" | "upcoming" | "forthcoming"
+        | "planned" | "plans" | "slated" | "next" | "tomorrow" => {
             return Some((true, Tense::Future))
         }
         // "would" (reported speech, conditionals) and "to be" (any infinitive) lean future only weakly

@@ -39,11 +39,17 @@ impl<'a> Token<'a> {
 
     /// In Arabic script.
     pub fn is_arabic(&self) -> bool {
-        self.text.chars().next().is_some_and(|c| ('\u{0600}'..='\u{06ff}').contains(&c))
+        self.text
+            .chars()
+            .next()
+            .is_some_and(|c| ('\u{0600}'..='\u{06ff}').contains(&c))
     }
 
     /// The word without a possessive `'s` / `'`.
     pub fn stem(&self) -> &'a str {
+        if self.text.len() <= 4 && self.text.ends_with('\'') {
+            return self.text;
+        }
         self.text
             .strip_suffix("'s")
             .or_else(|| self.text.strip_suffix('\''))
@@ -52,11 +58,15 @@ impl<'a> Token<'a> {
 
     /// True when the word ends with a possessive.
     pub fn is_possessive(&self) -> bool {
-        self.text.ends_with("'s") || (self.text.ends_with('\'') && self.text.len() > 1)
+        // "rebels'" is possessive; the elisions "l'", "d'", "qu'" are not
+        self.text.ends_with("'s") || (self.text.ends_with('\'') && self.text.len() > 4)
     }
 }
 
-const ELISIONS: &[&str] = &["l'", "d'", "qu'", "j'", "n'", "s'", "c'", "m'", "t'", "L'", "D'", "Qu'", "J'", "N'", "S'", "C'", "M'", "T'"];
+const ELISIONS: &[&str] = &[
+    "l'", "d'", "qu'", "j'", "n'", "s'", "c'", "m'", "t'", "L'", "D'", "Qu'", "J'", "N'", "S'",
+    "C'", "M'", "T'",
+];
 
 /// Splits `text` (from byte `base`) into tokens.
 pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
@@ -75,14 +85,21 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
         if c.is_alphabetic() {
             let s = i;
             // dotted acronym: U.N. / U.S.
-            if c.is_uppercase() && at(i + 1) == Some('.') && at(i + 2).is_some_and(char::is_uppercase) && at(i + 3) == Some('.') {
+            if c.is_uppercase()
+                && at(i + 1) == Some('.')
+                && at(i + 2).is_some_and(char::is_uppercase)
+                && at(i + 3) == Some('.')
+            {
                 let mut j = i;
                 while at(j).is_some_and(char::is_uppercase) && at(j + 1) == Some('.') {
                     j += 2;
                 }
                 // include a following lower-case "'s"
                 let mut e = j;
-                if at(e) == Some('\'') && at(e + 1) == Some('s') && !at(e + 2).is_some_and(char::is_alphanumeric) {
+                if at(e) == Some('\'')
+                    && at(e + 1) == Some('s')
+                    && !at(e + 2).is_some_and(char::is_alphanumeric)
+                {
                     e += 2;
                 }
                 out.push(mk(text, off(s), off(e), base, TokKind::Word));
@@ -93,8 +110,16 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
             loop {
                 match at(j) {
                     Some(ch) if ch.is_alphanumeric() => j += 1,
-                    Some('-') | Some('\'') if at(j + 1).is_some_and(char::is_alphanumeric) && j > s => j += 1,
-                    Some('\'') if j > s && !at(j + 1).is_some_and(char::is_alphanumeric) && at(j - 1) == Some('s') => {
+                    Some('-') | Some('\'')
+                        if at(j + 1).is_some_and(char::is_alphanumeric) && j > s =>
+                    {
+                        j += 1
+                    }
+                    Some('\'')
+                        if j > s
+                            && !at(j + 1).is_some_and(char::is_alphanumeric)
+                            && at(j - 1) == Some('s') =>
+                    {
                         // plural possessive "rebels'"
                         j += 1;
                         break;
@@ -119,7 +144,10 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
                 }
             }
             // French elision: l'Azawad -> l' + Azawad
-            if let Some(el) = ELISIONS.iter().find(|e| word.starts_with(**e) && word.len() > e.len()) {
+            if let Some(el) = ELISIONS
+                .iter()
+                .find(|e| word.starts_with(**e) && word.len() > e.len())
+            {
                 let cut = off(s) + el.len();
                 out.push(mk(text, off(s), cut, base, TokKind::Word));
                 out.push(mk(text, cut, off(j), base, TokKind::Word));
@@ -133,7 +161,9 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
             let s = i;
             let mut j = i;
             while let Some(ch) = at(j) {
-                if ch.is_numeric() || ((ch == ',' || ch == '.') && at(j + 1).is_some_and(|d| d.is_numeric())) {
+                if ch.is_numeric()
+                    || ((ch == ',' || ch == '.') && at(j + 1).is_some_and(|d| d.is_numeric()))
+                {
                     j += 1;
                 } else {
                     break;
@@ -164,11 +194,17 @@ mod tests {
 
     #[test]
     fn tokens() {
-        let t = tokenize("The U.N.'s envoy met al-Qaeda in l'Azawad, Mali's north: 3,300 troops.", 0);
+        let t = tokenize(
+            "The U.N.'s envoy met al-Qaeda in l'Azawad, Mali's north: 3,300 troops.",
+            0,
+        );
         let w: Vec<&str> = t.iter().map(|t| t.text).collect();
         assert_eq!(
             w,
-            vec!["The", "U.N.'s", "envoy", "met", "al-Qaeda", "in", "l'", "Azawad", ",", "Mali's", "north", ":", "3,300", "troops", "."]
+            vec![
+                "The", "U.N.'s", "envoy", "met", "al-Qaeda", "in", "l'", "Azawad", ",", "Mali's",
+                "north", ":", "3,300", "troops", "."
+            ]
         );
         assert!(t[1].is_acronym());
         assert_eq!(t[9].stem(), "Mali");

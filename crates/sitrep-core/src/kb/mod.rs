@@ -54,6 +54,7 @@ pub struct Kb {
     index: HashMap<String, Vec<(u32, KeyKind)>>,
     demonyms: HashMap<String, u32>,
     adjectives: HashMap<u32, String>,
+    countries: HashMap<String, u32>,
     non_entities: HashSet<String>,
     max_tokens: usize,
 }
@@ -87,7 +88,7 @@ pub fn norm_key(s: &str) -> String {
                 }
             }
             _ => {
-                if !(c == '.' && !next_alnum) {
+                if c != '.' || next_alnum {
                     out.push(' ');
                 }
             }
@@ -249,6 +250,7 @@ impl Kb {
                     }
                 }
             }
+            self.countries.insert(f[0].to_string(), idx);
             if let Some(adj) = f[8].split('|').next().filter(|a| !a.is_empty()) {
                 self.adjectives.insert(idx, adj.to_string());
             }
@@ -319,7 +321,10 @@ impl Kb {
                 // Place names that are ordinary words ("Of", "Union", "Selon", "كان") need a
                 // big place behind them; short alternate names ("LA") are too ambiguous.
                 let single_common = !name.contains(' ') && words::is_common(name);
-                if single_common && (population < 100_000 || !primary.contains(&name)) && !supplement {
+                if single_common
+                    && (population < 100_000 || !primary.contains(&name))
+                    && !supplement
+                {
                     continue;
                 }
                 if !supplement && !primary.contains(&name) && name.chars().count() <= 3 {
@@ -397,6 +402,13 @@ impl Kb {
         self.demonyms.get(&norm_key(word)).map(|&i| self.entry(i))
     }
 
+    /// The English name of the country with ISO code `iso2`.
+    pub fn country_name(&self, iso2: &str) -> Option<&str> {
+        self.countries
+            .get(iso2)
+            .map(|&i| self.entry(i).name.as_str())
+    }
+
     /// The English nationality adjective of the country at `idx` (`Malian`).
     pub fn adjective(&self, idx: u32) -> Option<&str> {
         self.adjectives.get(&idx).map(String::as_str)
@@ -450,7 +462,10 @@ mod tests {
         assert!(id("Tombouctou").iter().any(|i| i.starts_with("geonames:")));
         assert!(id("MNLA").contains(&"mnla".to_string()) || !id("MNLA").is_empty());
         assert!(!id("Kidal region").is_empty());
-        assert_eq!(kb.demonym("Malian").map(|e| e.id.as_str()), Some("country:ML"));
+        assert_eq!(
+            kb.demonym("Malian").map(|e| e.id.as_str()),
+            Some("country:ML")
+        );
         assert!(kb.is_non_entity("Tuareg"));
     }
 
@@ -458,7 +473,10 @@ mod tests {
     fn bad_actors_file_names_the_line() {
         let mut kb = Kb::default();
         let err = kb
-            .load_actors("[[actor]]\nid = \"x\"\nname = \"X\"\ntype = \"thing\"\n", "my.toml")
+            .load_actors(
+                "[[actor]]\nid = \"x\"\nname = \"X\"\ntype = \"thing\"\n",
+                "my.toml",
+            )
             .unwrap_err()
             .to_string();
         assert!(err.contains("my.toml") && err.contains("line 2"), "{err}");

@@ -51,7 +51,11 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
         let mut det = chardetng::EncodingDetector::new();
         det.feed(bytes, true);
         let enc = det.guess(None, true);
-        let enc = if enc == UTF_8 { encoding_rs::WINDOWS_1252 } else { enc };
+        let enc = if enc == UTF_8 {
+            encoding_rs::WINDOWS_1252
+        } else {
+            enc
+        };
         let (t, _, _) = enc.decode(bytes);
         t.into_owned()
     };
@@ -74,7 +78,10 @@ mod tests {
 
     #[test]
     fn utf8_with_bom() {
-        assert_eq!(decode(b"\xEF\xBB\xBFTombouctou").as_deref(), Some("Tombouctou"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFTombouctou").as_deref(),
+            Some("Tombouctou")
+        );
     }
 
     #[test]
@@ -90,7 +97,8 @@ mod tests {
 
     #[test]
     fn windows_1252() {
-        let b = b"Le pr\xe9sident Traor\xe9 \xe0 Bamako, l\x92arm\xe9e malienne et les \xe9lections";
+        let b =
+            b"Le pr\xe9sident Traor\xe9 \xe0 Bamako, l\x92arm\xe9e malienne et les \xe9lections";
         let t = decode(b).unwrap();
         assert!(t.contains("président Traoré à Bamako"), "{t}");
         assert!(t.contains("l\u{2019}armée"), "{t}");

@@ -46,7 +46,10 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Vec<RawDoc>> {
         });
     }
     if out.is_empty() {
-        return Err(Error::Feed(source.to_string(), "feed has no items".to_string()));
+        return Err(Error::Feed(
+            source.to_string(),
+            "feed has no items".to_string(),
+        ));
     }
     Ok(out)
 }
@@ -66,7 +69,11 @@ mod tests {
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].meta.published.as_deref(), Some("2013-01-10"));
         assert_eq!(docs[0].meta.outlet.as_deref(), Some("Sahel Wire"));
-        assert!(docs[0].text.contains("took Konna on Thursday"), "{}", docs[0].text);
+        assert!(
+            docs[0].text.contains("took Konna on Thursday"),
+            "{}",
+            docs[0].text
+        );
         assert_eq!(docs[1].meta.url.as_deref(), Some("https://example.org/b"));
     }
 

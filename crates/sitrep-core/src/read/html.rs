@@ -25,23 +25,100 @@ pub(super) fn read(source: &str, html: &str) -> RawDoc {
 }
 
 const SKIP_TAGS: &[&str] = &[
-    "script", "style", "noscript", "iframe", "nav", "header", "footer", "aside", "form", "button",
-    "select", "option", "svg", "canvas", "template", "object", "embed", "input", "textarea",
-    "label", "figure", "figcaption", "menu", "dialog", "video", "audio", "map",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "option",
+    "svg",
+    "canvas",
+    "template",
+    "object",
+    "embed",
+    "input",
+    "textarea",
+    "label",
+    "figure",
+    "figcaption",
+    "menu",
+    "dialog",
+    "video",
+    "audio",
+    "map",
 ];
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-    "blockquote", "pre", "table", "tr", "td", "th", "dd", "dt", "dl", "br", "hr", "address",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "dl",
+    "br",
+    "hr",
+    "address",
     "time",
 ];
 
 /// Class/id words that mark page furniture rather than content.
 const CHROME_WORDS: &[&str] = &[
-    "share", "social", "comment", "related", "sidebar", "nav", "menu", "footer", "header",
-    "cookie", "consent", "bio", "author-box", "subscribe", "newsletter", "promo", "advert",
-    "banner", "breadcrumb", "login", "signin", "sign-in", "toolbar", "widget", "popup", "modal",
-    "recommend", "more-stories", "trending", "tags", "pagination", "print", "byline-share",
+    "share",
+    "social",
+    "comment",
+    "related",
+    "sidebar",
+    "nav",
+    "menu",
+    "footer",
+    "header",
+    "cookie",
+    "consent",
+    "bio",
+    "author-box",
+    "subscribe",
+    "newsletter",
+    "promo",
+    "advert",
+    "banner",
+    "breadcrumb",
+    "login",
+    "signin",
+    "sign-in",
+    "toolbar",
+    "widget",
+    "popup",
+    "modal",
+    "recommend",
+    "more-stories",
+    "trending",
+    "tags",
+    "pagination",
+    "print",
+    "byline-share",
 ];
 
 fn is_chrome(el: &scraper::node::Element) -> bool {
@@ -55,7 +132,10 @@ fn is_chrome(el: &scraper::node::Element) -> bool {
         words.push(' ');
     }
     if let Some(r) = el.attr("role") {
-        if matches!(r, "navigation" | "banner" | "contentinfo" | "complementary" | "search") {
+        if matches!(
+            r,
+            "navigation" | "banner" | "contentinfo" | "complementary" | "search"
+        ) {
             return true;
         }
     }
@@ -71,7 +151,11 @@ fn is_chrome(el: &scraper::node::Element) -> bool {
         return false;
     }
     w.split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
-        .any(|tok| CHROME_WORDS.iter().any(|cw| tok == *cw || tok.starts_with(&format!("{cw}-")) || tok.ends_with(&format!("-{cw}"))))
+        .any(|tok| {
+            CHROME_WORDS.iter().any(|cw| {
+                tok == *cw || tok.starts_with(&format!("{cw}-")) || tok.ends_with(&format!("-{cw}"))
+            })
+        })
 }
 
 fn sel(s: &str) -> Option<Selector> {
@@ -103,12 +187,16 @@ pub fn html_to_text(html: &str) -> HtmlText {
         title: first_attr(&doc, r#"meta[property="og:title"]"#, "content")
             .or_else(|| first_text(&doc, "title"))
             .or_else(|| first_text(&doc, "h1")),
-        published: first_attr(&doc, r#"meta[property="article:published_time"]"#, "content")
-            .or_else(|| first_attr(&doc, r#"meta[name="date"]"#, "content"))
-            .or_else(|| first_attr(&doc, r#"meta[name="pubdate"]"#, "content"))
-            .or_else(|| first_attr(&doc, r#"meta[name="publication_date"]"#, "content"))
-            .or_else(|| first_attr(&doc, r#"meta[itemprop="datePublished"]"#, "content"))
-            .or_else(|| first_attr(&doc, "time[datetime]", "datetime")),
+        published: first_attr(
+            &doc,
+            r#"meta[property="article:published_time"]"#,
+            "content",
+        )
+        .or_else(|| first_attr(&doc, r#"meta[name="date"]"#, "content"))
+        .or_else(|| first_attr(&doc, r#"meta[name="pubdate"]"#, "content"))
+        .or_else(|| first_attr(&doc, r#"meta[name="publication_date"]"#, "content"))
+        .or_else(|| first_attr(&doc, r#"meta[itemprop="datePublished"]"#, "content"))
+        .or_else(|| first_attr(&doc, "time[datetime]", "datetime")),
         author: first_attr(&doc, r#"meta[name="author"]"#, "content")
             .or_else(|| first_text(&doc, r#"[rel="author"]"#)),
         outlet: first_attr(&doc, r#"meta[property="og:site_name"]"#, "content"),
@@ -119,11 +207,17 @@ pub fn html_to_text(html: &str) -> HtmlText {
     if let Some(p) = meta.published.take() {
         meta.published = iso_day(&p);
     }
-    let root = ["article", r#"[itemprop="articleBody"]"#, "main", r#"[role="main"]"#, "body"]
-        .iter()
-        .filter_map(|s| sel(s))
-        .find_map(|s| doc.select(&s).max_by_key(|e| text_len(e)))
-        .unwrap_or_else(|| doc.root_element());
+    let root = [
+        "article",
+        r#"[itemprop="articleBody"]"#,
+        "main",
+        r#"[role="main"]"#,
+        "body",
+    ]
+    .iter()
+    .filter_map(|s| sel(s))
+    .find_map(|s| doc.select(&s).max_by_key(|e| text_len(e)))
+    .unwrap_or_else(|| doc.root_element());
     let mut out = String::new();
     // The title goes first so the cleaner sees it as the head of the document.
     if let Some(t) = &meta.title {
@@ -251,9 +345,16 @@ mod tests {
         let h = html_to_text(PAGE);
         assert_eq!(h.meta.title.as_deref(), Some("Gao retaken"));
         assert_eq!(h.meta.published.as_deref(), Some("2013-01-27"));
-        assert!(h.text.contains("French and Malian troops entered Gao on Saturday."), "{}", h.text);
+        assert!(
+            h.text
+                .contains("French and Malian troops entered Gao on Saturday."),
+            "{}",
+            h.text
+        );
         assert!(h.text.contains("held by MUJAO"));
-        for bad in ["not text", "Kidal", "Share", "cookies", "Facebook", "Contact", "Konna", "Home"] {
+        for bad in [
+            "not text", "Kidal", "Share", "cookies", "Facebook", "Contact", "Konna", "Home",
+        ] {
             assert!(!h.text.contains(bad), "{bad} leaked: {}", h.text);
         }
     }

@@ -7,9 +7,8 @@ use regex::Regex;
 use super::RawDoc;
 use crate::document::{Format, Meta};
 
-static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"!?\[([^\]\n]*)\]\(([^)\n]*)\)").expect("static regex")
-});
+static LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"!?\[([^\]\n]*)\]\(([^)\n]*)\)").expect("static regex"));
 static EMPH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\*\*|__|\*|`+|~~)").expect("static regex"));
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
@@ -17,7 +16,9 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 fn blank(s: &str) -> String {
-    s.chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect()
+    s.chars()
+        .map(|c| if c == '\n' { '\n' } else { ' ' })
+        .collect()
 }
 
 /// Replaces Markdown markup by spaces of the same byte length.
@@ -39,7 +40,12 @@ pub(crate) fn strip(text: &str) -> (String, Option<String>) {
             out.push_str(&blank(line));
             continue;
         }
-        if trimmed.starts_with("```") || trimmed.chars().all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' ')) && !trimmed.is_empty() {
+        if trimmed.starts_with("```")
+            || trimmed
+                .chars()
+                .all(|c| matches!(c, '-' | '=' | '*' | '_' | '|' | ':' | ' '))
+                && !trimmed.is_empty()
+        {
             out.push_str(&blank(line));
             continue;
         }
@@ -62,7 +68,9 @@ pub(crate) fn strip(text: &str) -> (String, Option<String>) {
                 }
             })
             .into_owned();
-        let l = EMPH.replace_all(&l, |c: &regex::Captures| " ".repeat(c[0].len())).into_owned();
+        let l = EMPH
+            .replace_all(&l, |c: &regex::Captures| " ".repeat(c[0].len()))
+            .into_owned();
         let l = l.replace('|', " ");
         out.push_str(&l);
     }
@@ -88,7 +96,8 @@ mod tests {
 
     #[test]
     fn strip_keeps_offsets() {
-        let src = "# Gao retaken\n\nTroops entered **Gao** via [the bridge](http://x/y).\n- Kidal next\n";
+        let src =
+            "# Gao retaken\n\nTroops entered **Gao** via [the bridge](http://x/y).\n- Kidal next\n";
         let (out, title) = strip(src);
         assert_eq!(out.len(), src.len());
         assert_eq!(title.as_deref(), Some("Gao retaken"));

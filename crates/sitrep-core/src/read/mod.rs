@@ -78,7 +78,12 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Vec<RawDoc>> {
 }
 
 /// Reads a document from bytes; `ext` (lower case, may be empty) only breaks ties between text and Markdown.
-pub fn read_bytes(source: &str, bytes: &[u8], ext: &str, opts: &ReadOptions) -> Result<Vec<RawDoc>> {
+pub fn read_bytes(
+    source: &str,
+    bytes: &[u8],
+    ext: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<RawDoc>> {
     if bytes.len() as u64 > opts.max_bytes {
         return Err(Error::TooLarge {
             source_name: source.to_string(),
@@ -198,7 +203,9 @@ fn looks_markdown(text: &str) -> bool {
 }
 
 /// Runs `f`, turning a panic inside a third-party parser into an error message.
-pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::result::Result<T, String> {
+pub(crate) fn catch_panic<T>(
+    f: impl FnOnce() -> T + std::panic::UnwindSafe,
+) -> std::result::Result<T, String> {
     std::panic::catch_unwind(f).map_err(|e| {
         if let Some(s) = e.downcast_ref::<&str>() {
             (*s).to_string()
@@ -228,7 +235,10 @@ mod tests {
     #[test]
     fn empty_and_binary_are_errors() {
         assert!(matches!(read(b"  \n ", ""), Err(Error::Empty(_))));
-        assert!(matches!(read(b"\x00\x01\x02\x03binary\x00\x00", "txt"), Err(Error::Binary(_))));
+        assert!(matches!(
+            read(b"\x00\x01\x02\x03binary\x00\x00", "txt"),
+            Err(Error::Binary(_))
+        ));
     }
 
     #[test]
@@ -242,7 +252,11 @@ mod tests {
 
     #[test]
     fn markdown_by_content() {
-        let d = read(b"# Title\n\nSome *text* with a [link](http://x).\n\n## More\n\n- item\n", "").unwrap();
+        let d = read(
+            b"# Title\n\nSome *text* with a [link](http://x).\n\n## More\n\n- item\n",
+            "",
+        )
+        .unwrap();
         assert_eq!(d[0].format, Format::Markdown);
     }
 }

@@ -3,12 +3,15 @@ use crate::pipeline::{Pipeline, PipelineOptions};
 
 fn ents(text: &str) -> Vec<Entity> {
     let p = Pipeline::new(PipelineOptions::default()).expect("pipeline");
-    let mut d = p.process_bytes("t.txt", text.as_bytes(), "txt").expect("doc");
+    let mut d = p
+        .process_bytes("t.txt", text.as_bytes(), "txt")
+        .expect("doc");
     d.remove(0).entities
 }
 
 fn find<'a>(es: &'a [Entity], alias: &str) -> Option<&'a Entity> {
-    es.iter().find(|e| e.aliases.iter().any(|a| a == alias) || e.name == alias)
+    es.iter()
+        .find(|e| e.aliases.iter().any(|a| a == alias) || e.name == alias)
 }
 
 #[test]
@@ -16,14 +19,24 @@ fn declared_and_reordered_acronyms_merge() {
     let es = ents("Fighters of the National Movement for the Liberation of Azawad (NMLA) entered the town. Later the MNLA said it held the airport.");
     let e = find(&es, "NMLA").expect("NMLA");
     assert!(e.aliases.contains(&"MNLA".to_string()), "{:?}", e.aliases);
-    assert!(e.aliases.iter().any(|a| a.starts_with("National Movement")), "{:?}", e.aliases);
+    assert!(
+        e.aliases.iter().any(|a| a.starts_with("National Movement")),
+        "{:?}",
+        e.aliases
+    );
 }
 
 #[test]
 fn unknown_names_are_found_and_typed() {
     let es = ents("The talks were chaired by Foreign Minister Zakaria Obondo in the town of Kaboulé. The Patriotic Union of Kaboulé rejected them.");
-    assert_eq!(find(&es, "Zakaria Obondo").map(|e| e.kind), Some(EntityType::Person));
-    assert_eq!(find(&es, "Patriotic Union of Kaboulé").map(|e| e.kind), Some(EntityType::Organization));
+    assert_eq!(
+        find(&es, "Zakaria Obondo").map(|e| e.kind),
+        Some(EntityType::Person)
+    );
+    assert_eq!(
+        find(&es, "Patriotic Union of Kaboulé").map(|e| e.kind),
+        Some(EntityType::Organization)
+    );
 }
 
 #[test]
@@ -43,7 +56,11 @@ fn distinct_entities_stay_apart() {
     let aq = find(&es, "Al Qaeda").expect("AQ");
     assert!(!aq.aliases.iter().any(|a| a.contains("Maghreb")));
     let k = find(&es, "Kidal").expect("Kidal");
-    assert!(!k.aliases.iter().any(|a| a.contains("region")), "{:?}", k.aliases);
+    assert!(
+        !k.aliases.iter().any(|a| a.contains("region")),
+        "{:?}",
+        k.aliases
+    );
     assert!(find(&es, "Kidal region").is_some());
 }
 
@@ -67,7 +84,9 @@ fn national_armies_by_rule() {
 #[test]
 fn french_and_arabic_names_link_to_the_knowledge_base() {
     let fr = ents("Le Mouvement national de libération de l'Azawad a pris Tombouctou, selon le Conseil de sécurité.");
-    assert!(find(&fr, "Mouvement national de libération de l'Azawad").and_then(|e| e.id.clone()).is_some());
+    assert!(find(&fr, "Mouvement national de libération de l'Azawad")
+        .and_then(|e| e.id.clone())
+        .is_some());
     let ar = ents("دعا مجلس الامن السلطات في مالي الى الحوار");
     assert!(ar.iter().any(|e| e.id.as_deref() == Some("country:ML")));
     assert!(ar.iter().any(|e| e.kind == EntityType::Organization));
@@ -76,6 +95,9 @@ fn french_and_arabic_names_link_to_the_knowledge_base() {
 #[test]
 fn resolutions_are_other_entities() {
     let es = ents("The council adopted Resolution 2085 after resolution 2071 in October.");
-    assert_eq!(find(&es, "Resolution 2085").map(|e| e.kind), Some(EntityType::Other));
+    assert_eq!(
+        find(&es, "Resolution 2085").map(|e| e.kind),
+        Some(EntityType::Other)
+    );
     assert!(find(&es, "Resolution 2071").is_some());
 }

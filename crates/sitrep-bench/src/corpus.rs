@@ -156,9 +156,21 @@ fn load_kb() -> Kb {
         capitals.push(f[10].to_string());
         countries.push(Country {
             name_en: f[2].to_string(),
-            name_fr: if f[4].is_empty() { f[2].to_string() } else { f[4].to_string() },
-            dem_en: if dem_en.is_empty() { f[2].to_string() } else { dem_en },
-            dem_fr: if dem_fr.is_empty() { "national".to_string() } else { dem_fr },
+            name_fr: if f[4].is_empty() {
+                f[2].to_string()
+            } else {
+                f[4].to_string()
+            },
+            dem_en: if dem_en.is_empty() {
+                f[2].to_string()
+            } else {
+                dem_en
+            },
+            dem_fr: if dem_fr.is_empty() {
+                "national".to_string()
+            } else {
+                dem_fr
+            },
             places: Vec::new(),
         });
     }
@@ -173,7 +185,9 @@ fn load_kb() -> Kb {
         if pop < 120_000 || !f[8].starts_with("PPL") || !name.is_ascii() || name.contains('(') {
             continue;
         }
-        let Some(&ci) = by_iso.get(f[6]) else { continue };
+        let Some(&ci) = by_iso.get(f[6]) else {
+            continue;
+        };
         let idx = places.len();
         places.push(name.to_string());
         if capitals[ci] == name {
@@ -189,13 +203,11 @@ fn load_kb() -> Kb {
     let flush = |cur: &mut HashMap<&str, String>, orgs: &mut Vec<Org>| {
         if cur.get("type").map(String::as_str) == Some("organization") {
             if let Some(name) = cur.get("name") {
-                let short = cur
-                    .get("aliases")
-                    .and_then(|a| {
-                        quoted(a)
-                            .into_iter()
-                            .find(|s| s.len() <= 8 && s.chars().all(|c| c.is_ascii_uppercase()))
-                    });
+                let short = cur.get("aliases").and_then(|a| {
+                    quoted(a)
+                        .into_iter()
+                        .find(|s| s.len() <= 8 && s.chars().all(|c| c.is_ascii_uppercase()))
+                });
                 let name_fr = cur
                     .get("aliases_fr")
                     .and_then(|a| quoted(a).into_iter().next())
@@ -231,9 +243,16 @@ fn load_kb() -> Kb {
         }
     }
     flush(&mut cur, &mut orgs);
-    let armed = (0..orgs.len()).filter(|&i| orgs[i].subtype == "armed_group").collect();
+    let armed = (0..orgs.len())
+        .filter(|&i| orgs[i].subtype == "armed_group")
+        .collect();
     let igos = (0..orgs.len())
-        .filter(|&i| matches!(orgs[i].subtype.as_str(), "igo" | "igo_organ" | "mission" | "ngo"))
+        .filter(|&i| {
+            matches!(
+                orgs[i].subtype.as_str(),
+                "igo" | "igo_organ" | "mission" | "ngo"
+            )
+        })
         .collect();
     Kb {
         places,
@@ -281,19 +300,51 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const MONTHS_FR: [&str; 12] = [
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-    "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 ];
 const DAYS_EN: [&str; 7] = [
-    "Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
 ];
-const DAYS_FR: [&str; 7] = ["jeudi", "vendredi", "samedi", "dimanche", "lundi", "mardi", "mercredi"];
-const NUM_EN: [&str; 8] = ["two", "three", "four", "five", "six", "seven", "eight", "nine"];
-const NUM_FR: [&str; 8] = ["deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"];
+const DAYS_FR: [&str; 7] = [
+    "jeudi", "vendredi", "samedi", "dimanche", "lundi", "mardi", "mercredi",
+];
+const NUM_EN: [&str; 8] = [
+    "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+const NUM_FR: [&str; 8] = [
+    "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
+];
 
 fn iso(day: i64) -> String {
     let (y, m, d) = civil_from_days(day);
@@ -303,36 +354,148 @@ fn iso(day: i64) -> String {
 // ---------------------------------------------------------------- names
 
 const FIRST: &[&str] = &[
-    "Amadou", "Ibrahim", "Moussa", "Fatoumata", "Aminata", "Oumar", "Seydou", "Mariam", "Boubacar",
-    "Hamadoun", "Youssouf", "Aïssata", "Jean-Pierre", "Claire", "Laurent", "Sophie", "Michael",
-    "Sarah", "David", "Helen", "Ahmed", "Khalid", "Nadia", "Yasmine", "Omar", "Leila", "Thomas",
-    "Grace", "Emmanuel", "Joseph", "Alassane", "Mahamat", "Idriss", "Salif", "Kadiatou", "Pierre",
-    "Isabelle", "Daniel", "Rachel", "Mohamed", "Abdoulaye", "Hawa", "Karim", "Samuel", "Esther",
+    "Amadou",
+    "Ibrahim",
+    "Moussa",
+    "Fatoumata",
+    "Aminata",
+    "Oumar",
+    "Seydou",
+    "Mariam",
+    "Boubacar",
+    "Hamadoun",
+    "Youssouf",
+    "Aïssata",
+    "Jean-Pierre",
+    "Claire",
+    "Laurent",
+    "Sophie",
+    "Michael",
+    "Sarah",
+    "David",
+    "Helen",
+    "Ahmed",
+    "Khalid",
+    "Nadia",
+    "Yasmine",
+    "Omar",
+    "Leila",
+    "Thomas",
+    "Grace",
+    "Emmanuel",
+    "Joseph",
+    "Alassane",
+    "Mahamat",
+    "Idriss",
+    "Salif",
+    "Kadiatou",
+    "Pierre",
+    "Isabelle",
+    "Daniel",
+    "Rachel",
+    "Mohamed",
+    "Abdoulaye",
+    "Hawa",
+    "Karim",
+    "Samuel",
+    "Esther",
 ];
 const LAST: &[&str] = &[
-    "Traoré", "Keïta", "Coulibaly", "Diarra", "Touré", "Sangaré", "Maïga", "Cissé", "Diallo",
-    "Konaté", "Sidibé", "Dembélé", "Ouedraogo", "Kaboré", "Sawadogo", "Mahamadou", "Issoufou",
-    "Bazoum", "Déby", "Abdallah", "Haddad", "Mansour", "Nasser", "Okafor", "Mensah", "Owusu",
-    "Kamara", "Bangura", "Dubois", "Moreau", "Lefèvre", "Girard", "Whitfield", "Harrington",
-    "Calloway", "Brennan", "Okonkwo", "Adebayo", "Njoroge", "Mutua", "Barry", "Bah", "Camara",
-    "Sylla", "Fofana", "Kanté", "Doumbia", "Tall", "Sall", "Ndiaye",
+    "Traoré",
+    "Keïta",
+    "Coulibaly",
+    "Diarra",
+    "Touré",
+    "Sangaré",
+    "Maïga",
+    "Cissé",
+    "Diallo",
+    "Konaté",
+    "Sidibé",
+    "Dembélé",
+    "Ouedraogo",
+    "Kaboré",
+    "Sawadogo",
+    "Mahamadou",
+    "Issoufou",
+    "Bazoum",
+    "Déby",
+    "Abdallah",
+    "Haddad",
+    "Mansour",
+    "Nasser",
+    "Okafor",
+    "Mensah",
+    "Owusu",
+    "Kamara",
+    "Bangura",
+    "Dubois",
+    "Moreau",
+    "Lefèvre",
+    "Girard",
+    "Whitfield",
+    "Harrington",
+    "Calloway",
+    "Brennan",
+    "Okonkwo",
+    "Adebayo",
+    "Njoroge",
+    "Mutua",
+    "Barry",
+    "Bah",
+    "Camara",
+    "Sylla",
+    "Fofana",
+    "Kanté",
+    "Doumbia",
+    "Tall",
+    "Sall",
+    "Ndiaye",
 ];
 const TITLES_EN: &[&str] = &[
-    "President", "Colonel", "General", "Captain", "Prime Minister", "Defence Minister",
-    "Foreign Minister", "spokesman", "Lieutenant", "opposition leader", "Mayor", "Governor",
+    "President",
+    "Colonel",
+    "General",
+    "Captain",
+    "Prime Minister",
+    "Defence Minister",
+    "Foreign Minister",
+    "spokesman",
+    "Lieutenant",
+    "opposition leader",
+    "Mayor",
+    "Governor",
 ];
 const TITLES_FR: &[&str] = &[
-    "le président", "le colonel", "le général", "le capitaine", "le Premier ministre",
-    "le ministre de la Défense", "le ministre des Affaires étrangères", "le porte-parole",
-    "le lieutenant", "le chef de l'opposition", "le maire", "le gouverneur",
+    "le président",
+    "le colonel",
+    "le général",
+    "le capitaine",
+    "le Premier ministre",
+    "le ministre de la Défense",
+    "le ministre des Affaires étrangères",
+    "le porte-parole",
+    "le lieutenant",
+    "le chef de l'opposition",
+    "le maire",
+    "le gouverneur",
 ];
 const OUTLETS_EN: &[&str] = &[
-    "Sahel Wire", "Global Dispatch", "The Daily Courier", "Continental Monitor", "The Observer Post",
-    "World Desk", "Frontline News Agency",
+    "Sahel Wire",
+    "Global Dispatch",
+    "The Daily Courier",
+    "Continental Monitor",
+    "The Observer Post",
+    "World Desk",
+    "Frontline News Agency",
 ];
 const OUTLETS_FR: &[&str] = &[
-    "Le Courrier du Sahel", "Dépêche internationale", "L'Observateur du matin", "La Voix de l'Est",
-    "Agence Continentale de Presse", "Le Républicain",
+    "Le Courrier du Sahel",
+    "Dépêche internationale",
+    "L'Observateur du matin",
+    "La Voix de l'Est",
+    "Agence Continentale de Presse",
+    "Le Républicain",
 ];
 
 // ---------------------------------------------------------------- templates
@@ -455,7 +618,11 @@ impl Ctx {
             _ => o.name.clone(),
         };
         if self.fr && article {
-            let l = if name.starts_with(['A', 'E', 'I', 'O', 'U', 'É']) { "l'" } else { "la " };
+            let l = if name.starts_with(['A', 'E', 'I', 'O', 'U', 'É']) {
+                "l'"
+            } else {
+                "la "
+            };
             format!("{l}{name}")
         } else {
             name
@@ -474,8 +641,12 @@ impl Ctx {
                 1 => format!("le {} {d} {}", DAYS_FR[wd], MONTHS_FR[mi]),
                 2 => format!("le {d:02}/{m:02}/{y}"),
                 3 => format!("en {} {y}", MONTHS_FR[mi]),
-                _ => format!("le {}{d} {}", if d == 1 { "1er" } else { "" }, MONTHS_FR[mi])
-                    .replace("1er1 ", "1er "),
+                _ => format!(
+                    "le {}{d} {}",
+                    if d == 1 { "1er" } else { "" },
+                    MONTHS_FR[mi]
+                )
+                .replace("1er1 ", "1er "),
             }
         } else {
             match rng.below(6) {
@@ -531,12 +702,28 @@ impl Ctx {
                 let c2 = &kb().countries[self.country2];
                 kb().places[c2.places[0]].clone()
             }
-            "COUNTRY" => if self.fr { c.name_fr.clone() } else { c.name_en.clone() },
+            "COUNTRY" => {
+                if self.fr {
+                    c.name_fr.clone()
+                } else {
+                    c.name_en.clone()
+                }
+            }
             "COUNTRY2" => {
                 let c2 = &kb().countries[self.country2];
-                if self.fr { c2.name_fr.clone() } else { c2.name_en.clone() }
+                if self.fr {
+                    c2.name_fr.clone()
+                } else {
+                    c2.name_en.clone()
+                }
             }
-            "DEM" => if self.fr { c.dem_fr.clone() } else { c.dem_en.clone() },
+            "DEM" => {
+                if self.fr {
+                    c.dem_fr.clone()
+                } else {
+                    c.dem_en.clone()
+                }
+            }
             "IGO" => self.org(rng, &kb().igos, true),
             "ARMED" => self.org(rng, &kb().armed, false),
             "WHEN" | "WHEN2" => {
@@ -646,11 +833,29 @@ impl Report {
 
     fn html(&self, rng: &mut Rng) -> String {
         let (home, world, share, comments, reply, rights) = if self.fr {
-            ("Accueil", "Monde", "Partager", "commentaires", "Répondre", "Tous droits réservés")
+            (
+                "Accueil",
+                "Monde",
+                "Partager",
+                "commentaires",
+                "Répondre",
+                "Tous droits réservés",
+            )
         } else {
-            ("Home", "World", "Share", "comments", "Reply", "All rights reserved")
+            (
+                "Home",
+                "World",
+                "Share",
+                "comments",
+                "Reply",
+                "All rights reserved",
+            )
         };
-        let esc = |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let esc = |t: &str| {
+            t.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
         let mut h = String::new();
         let _ = write!(
             h,
@@ -682,7 +887,10 @@ impl Report {
             }
         }
         let nc = rng.range(2, 6);
-        let _ = write!(h, "</article>\n<section class=\"comments\"><h2>{nc} {comments}</h2>\n");
+        let _ = write!(
+            h,
+            "</article>\n<section class=\"comments\"><h2>{nc} {comments}</h2>\n"
+        );
         for k in 0..nc {
             let _ = writeln!(
                 h,
@@ -742,7 +950,9 @@ fn report(rng: &mut Rng, fr: bool, min_words: usize, max_words: usize) -> Report
     };
     let head: &str = *rng.pick::<&str>(if fr { TITLES_HEAD_FR } else { TITLES_HEAD_EN });
     let title = ctx.fill(head, rng);
-    let outlet = rng.pick(if fr { OUTLETS_FR } else { OUTLETS_EN }).to_string();
+    let outlet = rng
+        .pick(if fr { OUTLETS_FR } else { OUTLETS_EN })
+        .to_string();
     let reporter = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
     let (y, m, d) = civil_from_days(pub_day);
     let mi = m as usize - 1;
@@ -762,7 +972,11 @@ fn report(rng: &mut Rng, fr: bool, min_words: usize, max_words: usize) -> Report
         format!("{city}, {} {d} ({outlet}) -", MONTHS_EN[mi])
     };
     let target = rng.range(min_words, max_words.max(min_words));
-    let (events, filler) = if fr { (EVENTS_FR, FILLER_FR) } else { (EVENTS_EN, FILLER_EN) };
+    let (events, filler) = if fr {
+        (EVENTS_FR, FILLER_FR)
+    } else {
+        (EVENTS_EN, FILLER_EN)
+    };
     let mut paragraphs = Vec::new();
     let mut words = 0;
     while words < target {

@@ -86,6 +86,9 @@ fn main() -> ExitCode {
         QUERIES.len(),
         times[times.len() - 1]
     );
-    println!("{{\"p50_ms\":{p50:.3},\"p95_ms\":{p95:.3},\"mean_ms\":{mean:.3},\"queries\":{}}}", times.len());
+    println!(
+        "{{\"p50_ms\":{p50:.3},\"p95_ms\":{p95:.3},\"mean_ms\":{mean:.3},\"queries\":{}}}",
+        times.len()
+    );
     ExitCode::SUCCESS
 }

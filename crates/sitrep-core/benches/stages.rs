@@ -95,7 +95,11 @@ fn stages(c: &mut Criterion) {
     g.bench_function("full_pipeline", |b| {
         b.iter(|| {
             for d in &gen {
-                black_box(pipeline.process_bytes(&d.name, d.content.as_bytes(), d.ext).ok());
+                black_box(
+                    pipeline
+                        .process_bytes(&d.name, d.content.as_bytes(), d.ext)
+                        .ok(),
+                );
             }
         })
     });

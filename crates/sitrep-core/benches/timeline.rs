@@ -19,7 +19,9 @@ fn extract_all() -> Vec<Document> {
     let gen = common::light_corpus(SIZES[SIZES.len() - 1]);
     let pipeline = Pipeline::new(PipelineOptions::default()).expect("pipeline");
     let t = Instant::now();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
     let chunk = gen.len().div_ceil(threads);
     let docs: Vec<Document> = std::thread::scope(|s| {
         let handles: Vec<_> = gen

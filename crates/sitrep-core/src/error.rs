@@ -51,6 +51,9 @@ pub enum Error {
     /// An invalid argument.
     #[error("{0}")]
     Invalid(String),
+    /// Machine translation failed.
+    #[error("translation: {0}")]
+    Translate(String),
 }
 
 /// Result with the pipeline's error.

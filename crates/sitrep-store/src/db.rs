@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sitrep_core::translate::Translation;
 use sitrep_core::Document;
 
 use crate::dedup::{self, NEAR_DISTANCE};
@@ -190,12 +191,33 @@ pub trait DocumentStore: Send {
     fn mark_indexed(&mut self, ids: &[i64]) -> Result<()>;
     /// Flags every document for re-indexing.
     fn mark_all_unindexed(&mut self) -> Result<()>;
+    /// Stores (or replaces) a document's machine translation from one backend, and flags
+    /// the document for re-indexing (the English text goes into the index).
+    fn put_translation(&mut self, id: i64, t: &Translation) -> Result<()>;
+    /// The machine translations of a document, newest first.
+    fn translations(&self, id: i64) -> Result<Vec<StoredTranslation>>;
+}
+
+/// A machine translation as stored.
+#[derive(Debug, Clone)]
+pub struct StoredTranslation {
+    /// The document.
+    pub document_id: i64,
+    /// Who translated (`Apertium fr→es→en`).
+    pub backend: String,
+    /// The English text.
+    pub text: String,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// The translation paragraph by paragraph.
+    pub translation: Translation,
 }
 
 /// The migrations, in order; `schema_version` records the last one applied.
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    r#"
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        r#"
 CREATE TABLE blobs (
     hash TEXT PRIMARY KEY,
     bytes BLOB NOT NULL
@@ -295,7 +317,21 @@ CREATE TABLE ingest_status (
 );
 CREATE INDEX ingest_status_state ON ingest_status(state);
 "#,
-)];
+    ),
+    (
+        2,
+        r#"
+CREATE TABLE translations (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    backend TEXT NOT NULL,
+    text TEXT NOT NULL,
+    json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, backend)
+);
+"#,
+    ),
+];
 
 /// The latest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
@@ -756,6 +792,46 @@ impl DocumentStore for SqliteStore {
     fn mark_all_unindexed(&mut self) -> Result<()> {
         self.conn.execute("UPDATE documents SET indexed = 0", [])?;
         Ok(())
+    }
+
+    fn put_translation(&mut self, id: i64, t: &Translation) -> Result<()> {
+        let json = serde_json::to_string(t)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO translations (document_id, backend, text, json, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, t.backend, t.text(), json, now()],
+        )?;
+        tx.execute("UPDATE documents SET indexed = 0 WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn translations(&self, id: i64) -> Result<Vec<StoredTranslation>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT backend, text, created_at, json FROM translations WHERE document_id = ?1
+             ORDER BY created_at DESC, backend",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (backend, text, created_at, json) = row?;
+            out.push(StoredTranslation {
+                document_id: id,
+                backend,
+                text,
+                created_at,
+                translation: serde_json::from_str(&json)?,
+            });
+        }
+        Ok(out)
     }
 }
 

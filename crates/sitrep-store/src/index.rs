@@ -168,6 +168,18 @@ impl SearchIndex {
 
     /// Adds (or replaces) the document with this id; visible after [`SearchIndex::commit`].
     pub fn put(&mut self, id: i64, doc: &Document, sources: &[String]) -> Result<()> {
+        self.put_with_translations(id, doc, sources, &[])
+    }
+
+    /// [`SearchIndex::put`], with the English of machine translations added to the body, so
+    /// that English queries find documents written in other languages.
+    pub fn put_with_translations(
+        &mut self,
+        id: i64,
+        doc: &Document,
+        sources: &[String],
+        english: &[String],
+    ) -> Result<()> {
         let f = self.f;
         let mut t = TantivyDocument::default();
         t.add_u64(f.id, id as u64);
@@ -175,6 +187,9 @@ impl SearchIndex {
             t.add_text(f.title, title);
         }
         t.add_text(f.body, &doc.text);
+        for e in english {
+            t.add_text(f.body, e);
+        }
         t.add_text(f.language, &doc.language);
         if let Some(p) = &doc.meta.published {
             if let Some(k) = date_key(p, true) {

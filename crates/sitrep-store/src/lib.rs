@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use db::{
     DocOutcome, DocumentStore, IngestState, IngestStatus, PreparedDoc, SourceWrite, SqliteStore,
-    StoredDocument,
+    StoredDocument, StoredTranslation,
 };
 pub use index::{Hit, SearchFilters, SearchIndex};
 
@@ -155,6 +155,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Stores a document's machine translation and indexes its English text with the
+    /// document (at the next index commit).
+    pub fn add_translation(
+        &mut self,
+        id: i64,
+        t: &sitrep_core::translate::Translation,
+    ) -> Result<()> {
+        self.db.put_translation(id, t)?;
+        self.pending += 1;
+        if self.pending >= INDEX_BATCH {
+            self.sync_index()?;
+        }
+        Ok(())
+    }
+
     /// Records a failed source.
     pub fn fail(&mut self, source: &str, content_hash: Option<&str>, reason: &str) -> Result<()> {
         self.db.mark_failed(source, content_hash, reason)
@@ -173,7 +188,14 @@ impl Store {
             for &id in &ids {
                 if let Some(d) = self.db.get(id)? {
                     let sources = self.db.sources_of(id)?;
-                    self.index.put(id, &d.document, &sources)?;
+                    let english: Vec<String> = self
+                        .db
+                        .translations(id)?
+                        .into_iter()
+                        .map(|t| t.text)
+                        .collect();
+                    self.index
+                        .put_with_translations(id, &d.document, &sources, &english)?;
                 }
             }
             self.index.commit()?;

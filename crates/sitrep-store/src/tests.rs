@@ -295,3 +295,54 @@ fn unindexed_rows_are_indexed_on_open() {
     let s = Store::open(dir.path()).unwrap();
     assert_eq!(s.indexed_count(), 2);
 }
+
+#[test]
+fn translations_are_stored_and_make_english_queries_find_the_original() {
+    use sitrep_core::document::Span;
+    use sitrep_core::translate::Translation;
+    let mut store = Store::in_memory().unwrap();
+    let fr = doc(
+        "fr.txt",
+        "Les rebelles ont pris la ville de Kidal vendredi après deux jours de combats, \
+         selon des habitants, tandis que l'armée se retirait vers le sud du pays.",
+    );
+    let len = fr.text.len();
+    let id = match write(&mut store, "fr.txt", vec![fr])[0] {
+        DocOutcome::Stored(id) => id,
+        o => panic!("{o:?}"),
+    };
+    store.sync_index().unwrap();
+    let f = SearchFilters::default();
+    assert_eq!(store.count("rebels fighting", &f).unwrap(), 0);
+    let t = Translation {
+        paragraphs: vec![(
+            Span::new(0, len),
+            "The rebels took the town of Kidal on Friday after two days of fighting.".into(),
+        )],
+        backend: "Apertium fr→es→en".into(),
+        seconds: 0.5,
+        untranslated: vec![],
+        errors: vec![],
+        entities_lost: 0,
+    };
+    store.add_translation(id, &t).unwrap();
+    store.sync_index().unwrap();
+    let hits = store.search("rebels fighting", &f, 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].doc_id, id);
+    let stored = store.db().translations(id).unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].backend, "Apertium fr→es→en");
+    assert_eq!(stored[0].translation, t);
+    assert!(stored[0].text.starts_with("The rebels"));
+    // Translating again with the same backend replaces the row.
+    store.add_translation(id, &t).unwrap();
+    assert_eq!(store.db().translations(id).unwrap().len(), 1);
+    assert_eq!(
+        SqliteStore::open_in_memory()
+            .unwrap()
+            .schema_version()
+            .unwrap(),
+        2
+    );
+}

@@ -436,6 +436,33 @@ pub fn restore(text: &str, names: &[String], first: usize) -> (String, usize) {
     (out.trim().to_string(), lost)
 }
 
+/// Non-English paragraphs of `doc` that [`translate_document`] considers, with their
+/// language.
+pub fn foreign_paragraphs(doc: &Document) -> Vec<(Span, String)> {
+    let mut out = Vec::new();
+    for p in &doc.paragraphs {
+        let lang = p.language.as_deref().unwrap_or(&doc.language);
+        let Some(text) = doc.text.get(p.span.start..p.span.end) else {
+            continue;
+        };
+        // Language identification is unreliable on short headings and bylines: in an
+        // English document only body paragraphs count as foreign.
+        if is_english_or_unknown(lang)
+            || text.trim().is_empty()
+            || (is_english_or_unknown(&doc.language) && p.kind != crate::document::BlockKind::Body)
+        {
+            continue;
+        }
+        out.push((p.span, lang.to_string()));
+    }
+    out
+}
+
+/// Whether `doc` has paragraphs to translate into English.
+pub fn needs_translation(doc: &Document) -> bool {
+    !foreign_paragraphs(doc).is_empty()
+}
+
 /// Largest batch of paragraphs given to the backend in one call, in bytes.
 const BATCH_BYTES: usize = 32 * 1024;
 
@@ -456,23 +483,11 @@ pub fn translate_document(doc: &Document, t: &dyn Translator) -> Translation {
     };
     // (span, language) of each paragraph to translate, in order.
     let mut todo: Vec<(Span, String)> = Vec::new();
-    for p in &doc.paragraphs {
-        let lang = p.language.as_deref().unwrap_or(&doc.language);
-        if is_english_or_unknown(lang) || doc.text.get(p.span.start..p.span.end).is_none() {
-            continue;
-        }
-        // Language identification is unreliable on short headings and bylines: in an
-        // English document only body paragraphs count as foreign.
-        if is_english_or_unknown(&doc.language) && p.kind != crate::document::BlockKind::Body {
-            continue;
-        }
-        if doc.text[p.span.start..p.span.end].trim().is_empty() {
-            continue;
-        }
-        if t.supports(lang, "en") {
-            todo.push((p.span, lang.to_string()));
+    for (span, lang) in foreign_paragraphs(doc) {
+        if t.supports(&lang, "en") {
+            todo.push((span, lang));
         } else {
-            tr.untranslated.push((p.span, lang.to_string()));
+            tr.untranslated.push((span, lang));
         }
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();

@@ -19,6 +19,8 @@ use sitrep_core::{Pipeline, PipelineOptions};
 use sitrep_store::dedup::sha256_hex;
 use sitrep_store::{DocOutcome, IngestState, PreparedDoc, SourceWrite, Store};
 
+use crate::translate::TranslateConfig;
+
 /// Arguments of `sitrep ingest`.
 #[derive(Args)]
 pub struct IngestArgs {
@@ -47,6 +49,10 @@ pub struct IngestArgs {
     /// Largest total an archive may expand to, in bytes.
     #[arg(long, default_value_t = 1024 * 1024 * 1024)]
     max_archive_bytes: u64,
+    /// Translate non-English documents into English after the batch is stored: `apertium`,
+    /// `libretranslate=URL` or `none`.
+    #[arg(long, default_value = "none", value_parser = TranslateConfig::parse_arg)]
+    translate: TranslateConfig,
 }
 
 /// One thing to ingest.
@@ -341,6 +347,9 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         ..PipelineOptions::default()
     })
     .context("building the pipeline")?;
+    // Before anything is ingested, so that a missing backend is said at once.
+    let translator = args.translate.build().context("setting up --translate")?;
+    let mut to_translate: Vec<i64> = Vec::new();
     let caps = archive::Caps {
         entry: args.max_bytes,
         total: args.max_archive_bytes,
@@ -405,9 +414,16 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
             match outcome {
                 Outcome::Skip => skipped += 1,
                 Outcome::Write(w) => {
-                    for o in store.write(&w)? {
+                    for (o, p) in store.write(&w)?.into_iter().zip(&w.docs) {
                         match o {
-                            DocOutcome::Stored(_) => stored += 1,
+                            DocOutcome::Stored(id) => {
+                                stored += 1;
+                                if !args.translate.is_none()
+                                    && sitrep_core::translate::needs_translation(&p.doc)
+                                {
+                                    to_translate.push(id);
+                                }
+                            }
                             DocOutcome::Duplicate { .. } => dups += 1,
                         }
                     }
@@ -435,6 +451,9 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
+    if !to_translate.is_empty() {
+        translate_stored(&mut store, translator.as_ref(), &to_translate)?;
+    }
     let secs = start.elapsed().as_secs_f64();
     let rate = if secs > 0.0 {
         (stored + dups) as f64 / secs
@@ -452,6 +471,101 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The translation pass, after the batch is stored and indexed (so translation never holds
+/// up the ingestion of other documents): a few worker threads translate, this thread loads
+/// the documents and writes the translations.
+fn translate_stored(
+    store: &mut Store,
+    translator: &dyn sitrep_core::translate::Translator,
+    ids: &[i64],
+) -> Result<()> {
+    use sitrep_core::translate::{translate_document, Translation};
+    let start = Instant::now();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
+    let (mut done, mut bytes, mut failed) = (0usize, 0usize, 0usize);
+    let mut untranslated: HashMap<String, usize> = HashMap::new();
+    let mut write = |store: &mut Store, id: i64, src: String, t: Translation| -> Result<()> {
+        for e in t.errors.iter().take(1) {
+            eprintln!("sitrep: translate {src}: {e}");
+        }
+        for (_, lang) in &t.untranslated {
+            *untranslated.entry(lang.clone()).or_default() += 1;
+        }
+        if t.paragraphs.is_empty() {
+            failed += usize::from(!t.errors.is_empty());
+            return Ok(());
+        }
+        bytes += t
+            .paragraphs
+            .iter()
+            .map(|(s, _)| s.end - s.start)
+            .sum::<usize>();
+        done += 1;
+        store.add_translation(id, &t)?;
+        Ok(())
+    };
+    let (job_tx, job_rx) = mpsc::sync_channel::<(i64, sitrep_core::Document)>(workers * 2);
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (res_tx, res_rx) = mpsc::channel::<(i64, String, Translation)>();
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..workers {
+            let (job_rx, res_tx) = (&job_rx, res_tx.clone());
+            scope.spawn(move || loop {
+                let job = job_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((id, doc))) = job else { return };
+                let t = translate_document(&doc, translator);
+                if res_tx.send((id, doc.source, t)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(res_tx);
+        for &id in ids {
+            if let Some(d) = store.db().get(id)? {
+                if job_tx.send((id, d.document)).is_err() {
+                    break;
+                }
+            }
+            while let Ok((id, src, t)) = res_rx.try_recv() {
+                write(store, id, src, t)?;
+            }
+        }
+        drop(job_tx);
+        for (id, src, t) in res_rx {
+            write(store, id, src, t)?;
+        }
+        Ok(())
+    })?;
+    store.sync_index()?;
+    let secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "translated {done} documents ({} KB) with {} in {secs:.1} s ({:.1} KB/s){}",
+        bytes / 1024,
+        translator.name(),
+        if secs > 0.0 {
+            bytes as f64 / 1024.0 / secs
+        } else {
+            0.0
+        },
+        if failed > 0 {
+            format!(", {failed} failed")
+        } else {
+            String::new()
+        }
+    );
+    let mut langs: Vec<_> = untranslated.into_iter().collect();
+    langs.sort();
+    for (lang, n) in langs {
+        eprintln!(
+            "translate: {n} paragraphs in `{lang}` left untranslated: {} has no {lang}→en",
+            translator.name()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod search;
 mod serve;
 mod status;
 mod timeline;
+mod translate;
 
 use std::process::ExitCode;
 

@@ -155,7 +155,7 @@ pub fn build(c: &Corpus, bq: &BriefQuery) -> Brief {
             event: ev.id.clone(),
             date: ev.date.clone(),
             kind: ev.kind.as_str().to_string(),
-            text: ev.summary.clone(),
+            text: translated_summary(c, ev).unwrap_or_else(|| ev.summary.clone()),
             cites,
             grade: ev.credibility.grade,
             credibility: ev.credibility.label.clone(),
@@ -183,6 +183,26 @@ pub fn build(c: &Corpus, bq: &BriefQuery) -> Brief {
         disputes,
         sources,
     }
+}
+
+/// The English of an event's summary sentence when its source is a translated
+/// non-English document, marked `[machine translation]`.
+fn translated_summary(c: &Corpus, ev: &crate::timeline::MergedEvent) -> Option<String> {
+    let s = ev.sources.first()?;
+    let id = c.id_of(&s.doc)?;
+    let d = c.doc(id)?;
+    let t = c.translations.get(&id)?;
+    let en = t.sentence_at(d, s.start)?;
+    let en = if en.len() > 240 {
+        let mut cut = 240;
+        while !en.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        format!("{}…", &en[..cut])
+    } else {
+        en
+    };
+    Some(format!("{en} [machine translation]"))
 }
 
 trait Short {

@@ -19,6 +19,8 @@ pub struct Corpus {
     pub sources: Vec<Vec<String>>,
     /// The timeline.
     pub timeline: Timeline,
+    /// The latest machine translation of each translated document, by store id.
+    pub translations: HashMap<i64, sitrep_core::translate::Translation>,
     by_id: HashMap<i64, usize>,
     by_source: HashMap<String, i64>,
     by_key: HashMap<String, usize>,
@@ -44,7 +46,13 @@ impl Corpus {
             }
             id += 1;
         }
-        Ok(Self::from_docs(count, ids, docs, sources))
+        let mut c = Self::from_docs(count, ids, docs, sources);
+        for &id in &c.ids {
+            if let Some(t) = store.db().translations(id)?.into_iter().next() {
+                c.translations.insert(id, t.translation);
+            }
+        }
+        Ok(c)
     }
 
     /// A corpus from documents already loaded.
@@ -81,6 +89,7 @@ impl Corpus {
             docs,
             sources,
             timeline,
+            translations: HashMap::new(),
             by_id,
             by_source,
             by_key,

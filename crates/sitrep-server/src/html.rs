@@ -158,6 +158,8 @@ svg.chart text{font-size:10px;fill:#5b6570}
 .legend span{margin-right:1rem}
 .dot-place{color:#0b5cad}.dot-event{color:#c2410c}
 .empty{color:var(--muted);font-style:italic}
+.mt td{vertical-align:top;width:50%;line-height:1.55}
+.mtlabel{font-weight:600}
 .brief h2{border-bottom:1px solid var(--line);padding-bottom:.2rem}
 .brief li{margin-bottom:.4rem}
 @media (max-width:50rem){.layout{grid-template-columns:1fr}input[name=q]{min-width:0;width:100%}}

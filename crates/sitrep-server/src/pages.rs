@@ -558,6 +558,7 @@ pub async fn document(
         "<div class=\"doctext\" dir=\"auto\">{}</div>",
         highlighted_text(&c, &d)
     );
+    translation_html(&mut h, &d, c.translations.get(&n));
     let evs: Vec<&MergedEvent> = c
         .timeline
         .events
@@ -608,6 +609,74 @@ pub async fn document(
     }
     h.push_str("</table>");
     Ok(Html(page(&title, "", &h)))
+}
+
+fn language_name(code: &str) -> &str {
+    match code {
+        "ar" => "Arabic",
+        "fr" => "French",
+        "es" => "Spanish",
+        "pt" => "Portuguese",
+        "de" => "German",
+        other => other,
+    }
+}
+
+/// The machine translation beside the original, paragraph by paragraph, and a plain
+/// statement for each language nothing translated.
+pub fn translation_html(
+    h: &mut String,
+    d: &Document,
+    t: Option<&sitrep_core::translate::Translation>,
+) {
+    let foreign = sitrep_core::translate::foreign_paragraphs(d);
+    if foreign.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Machine translation</h2>");
+    let translated = |pos: usize| t.and_then(|t| t.at(pos)).is_some();
+    if let Some(t) = t.filter(|t| !t.paragraphs.is_empty()) {
+        let _ = write!(
+            h,
+            "<p class=\"meta\"><span class=\"mtlabel\">Machine translation ({})</span> — \
+             automatic and often clumsy; names of known entities are given in English. \
+             Quote the original.</p><table class=\"mt\"><tr><th>Original</th><th>English \
+             (machine translation)</th></tr>",
+            esc(&t.backend)
+        );
+        for (span, en) in &t.paragraphs {
+            let orig = d.text.get(span.start..span.end).unwrap_or("");
+            let _ = write!(
+                h,
+                "<tr><td dir=\"auto\">{}</td><td>{}</td></tr>",
+                esc(orig),
+                esc(en)
+            );
+        }
+        h.push_str("</table>");
+    }
+    let mut missing: Vec<&str> = foreign
+        .iter()
+        .filter(|(s, _)| !translated(s.start))
+        .map(|(_, l)| l.as_str())
+        .collect();
+    missing.sort();
+    missing.dedup();
+    for lang in missing {
+        let name = language_name(lang);
+        let why = if lang == "ar" {
+            " (Apertium has no Arabic→English pair; ingest with <code>--translate libretranslate=URL</code>)"
+        } else {
+            " (ingest with <code>--translate apertium</code> or <code>--translate libretranslate=URL</code>)"
+        };
+        let _ = write!(
+            h,
+            "<p class=\"empty\">No {} translation backend is configured: the {} text of this \
+             document has no English translation{why}.</p>",
+            esc(name),
+            esc(name)
+        );
+    }
 }
 
 /// Mentions of an entity per month of publication: (YYYY-MM, count).

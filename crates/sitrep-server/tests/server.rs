@@ -440,3 +440,62 @@ async fn hostile_documents_are_escaped_everywhere() {
         .starts_with("application/json"));
     assert!(serde_json::from_str::<serde_json::Value>(&j).is_ok());
 }
+
+#[tokio::test]
+async fn translation_beside_the_original_and_quoted_in_the_brief() {
+    use sitrep_core::translate::{translate_document, Translator};
+    /// Tags every paragraph, so the test does not need Apertium.
+    struct Tag;
+    impl Translator for Tag {
+        fn translate(&self, text: &str, _: &str, _: &str) -> sitrep_core::Result<String> {
+            Ok(text
+                .split("\n\n")
+                .map(|p| format!("EN {p}"))
+                .collect::<Vec<_>>()
+                .join("\n\n"))
+        }
+        fn name(&self) -> &str {
+            "Tag"
+        }
+        fn supports(&self, from: &str, _: &str) -> bool {
+            from == "fr"
+        }
+    }
+    let mut store = Store::in_memory().unwrap();
+    let p = Pipeline::new(PipelineOptions::default()).unwrap();
+    let fr =
+        include_bytes!("../../../examples/corpus/04_le-journal-du-niger_azawad-independance.txt");
+    ingest(&mut store, &p, "corpus/04_fr.txt", fr, "txt", |_| {});
+    let ar = include_bytes!("../../../examples/corpus/12_al-sahel-al-yawm_resolution-2085.txt");
+    ingest(&mut store, &p, "corpus/12_ar.txt", ar, "txt", |_| {});
+    let doc = store.db().get(1).unwrap().unwrap().document;
+    assert!(!doc.events.is_empty());
+    let t = translate_document(&doc, &Tag);
+    store.add_translation(1, &t).unwrap();
+    store.sync_index().unwrap();
+    let app = router(AppState::new(
+        store,
+        Config {
+            token: None,
+            read_only: true,
+        },
+    ));
+    let (status, _, body) = get(&app, "/doc/1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Machine translation (Tag fr→en)"), "{body}");
+    assert!(
+        body.contains("EN The Timbuktu") || body.contains("Timbuktu"),
+        "{body}"
+    );
+    assert!(body.contains("<td>EN Le "), "{body}");
+    let (_, _, body) = get(&app, "/doc/2").await;
+    assert!(
+        body.contains("No Arabic translation backend is configured"),
+        "{body}"
+    );
+    let (_, _, body) = get(&app, "/brief").await;
+    assert!(body.contains("[machine translation]"), "{body}");
+    // English words of the translation find the French document.
+    let (_, _, body) = get(&app, "/?q=EN").await;
+    assert!(body.contains("/doc/1"), "{body}");
+}

@@ -311,7 +311,7 @@ impl Pipeline {
 
 /// Cleans a reader's output into a document with no extraction yet.
 pub fn prepare(raw: RawDoc) -> Document {
-    let c = clean::clean(&raw.text);
+    let c = clean::clean_with(&raw.text, raw.format == crate::document::Format::Pdf);
     let mut meta = raw.meta;
     if meta.title.is_none() {
         meta.title = c.title.clone();

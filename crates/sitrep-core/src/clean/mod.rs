@@ -172,6 +172,49 @@ fn split_lines(raw: &str) -> Vec<Line<'_>> {
     out
 }
 
+fn ends_with_function_word(s: &str) -> bool {
+    let last = s
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "a" | "an"
+            | "the"
+            | "of"
+            | "to"
+            | "and"
+            | "or"
+            | "in"
+            | "by"
+            | "for"
+            | "with"
+            | "on"
+            | "at"
+            | "from"
+            | "that"
+            | "as"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "is"
+            | "was"
+            | "were"
+            | "are"
+            | "be"
+            | "de"
+            | "la"
+            | "le"
+            | "les"
+            | "des"
+            | "du"
+            | "et"
+            | "à"
+    )
+}
+
 /// Groups lines into paragraphs, joining wrapped lines and page breaks inside sentences.
 fn paragraphs<'a>(lines: &[Line<'a>], wrapped: bool) -> Vec<Para<'a>> {
     let mut out: Vec<Para<'a>> = Vec::new();
@@ -188,7 +231,15 @@ fn paragraphs<'a>(lines: &[Line<'a>], wrapped: bool) -> Vec<Para<'a>> {
             if bullet {
                 false
             } else if wrapped {
-                !blank_since || !ends_sentence(prev.text) || hyph
+                // a blank line inside a sentence is a page or column break: join when the
+                // next line goes on in lower case or the previous one ends on a hyphen or
+                // a word that cannot end a sentence ("at the" / "hands of")
+                !blank_since
+                    || hyph
+                    || (!ends_sentence(prev.text)
+                        && (l.text.chars().next().is_some_and(|c| {
+                            c.is_lowercase() || matches!(c, '"' | '\'' | '“' | '(')
+                        }) || ends_with_function_word(prev.text)))
             } else {
                 // one line, one paragraph, unless the line clearly goes on
                 !blank_since
@@ -347,8 +398,14 @@ fn push_normalised(b: &mut Builder, text: &str, off: usize) {
 
 /// Cleans a reader's text.
 pub fn clean(raw: &str) -> Cleaned {
+    clean_with(raw, false)
+}
+
+/// Cleans a reader's text; `wrapped` says the text is known to be hard-wrapped (a PDF's
+/// text layer), otherwise the cleaner decides from the line lengths.
+pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
     let lines = split_lines(raw);
-    let wrapped = is_wrapped(&lines);
+    let wrapped = wrapped || is_wrapped(&lines);
     let paras = paragraphs(&lines, wrapped);
 
     // Short lines seen more than once (site name in header and footer, menu entries).

@@ -51,7 +51,7 @@ pub enum KeyKind {
 #[derive(Debug, Default)]
 pub struct Kb {
     entries: Vec<KbEntry>,
-    index: HashMap<String, Vec<(u32, KeyKind)>>,
+    index: rustc_hash::FxHashMap<String, Vec<(u32, KeyKind)>>,
     demonyms: HashMap<String, u32>,
     adjectives: HashMap<u32, String>,
     countries: HashMap<String, u32>,
@@ -63,53 +63,63 @@ pub struct Kb {
 /// curly quotes, possessive `'s`, a leading article and Arabic letter variants.
 pub fn norm_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let chars: Vec<char> = s.nfkd().filter(|c| !is_combining(*c)).collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let prev_alnum = i > 0 && chars[i - 1].is_alphanumeric();
-        let next_alnum = chars.get(i + 1).is_some_and(|c| c.is_alphanumeric());
-        match c {
-            '.' if prev_alnum => {
-                // U.N. -> un ; a sentence dot disappears too
-            }
-            '-' | '\u{2010}'..='\u{2015}' | '/' | '_' => out.push(' '),
-            '\u{2019}' | '\u{2018}' | '`' => out.push('\''),
-            // Arabic letter variants
-            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
-            'ى' => out.push('ي'),
-            'ة' => out.push('ه'),
-            'ؤ' => out.push('و'),
-            'ئ' => out.push('ي'),
-            '\u{0640}' => {}
-            c if c.is_alphanumeric() || c == '\'' => {
-                for l in c.to_lowercase() {
-                    out.push(l);
-                }
-            }
-            _ => {
-                if c != '.' || next_alnum {
-                    out.push(' ');
-                }
-            }
-        }
-        i += 1;
+    if s.is_ascii() {
+        fold_into(&mut out, s.chars());
+    } else {
+        fold_into(&mut out, s.nfkd().filter(|c| !is_combining(*c)));
     }
-    let mut t: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    if let Some(x) = t.strip_suffix("'s") {
-        t = x.to_string();
-    } else if let Some(x) = t.strip_suffix('\'') {
-        t = x.to_string();
+    let mut t = out;
+    if t.ends_with("'s") {
+        t.truncate(t.len() - 2);
+    } else if t.ends_with('\'') {
+        t.truncate(t.len() - 1);
     }
     for art in ["the ", "l'", "la ", "le ", "les "] {
-        if let Some(x) = t.strip_prefix(art) {
-            if !x.is_empty() {
-                t = x.to_string();
-            }
+        if t.len() > art.len() && t.starts_with(art) {
+            t.drain(..art.len());
             break;
         }
     }
     t
+}
+
+/// One pass: letters and digits lower-cased, separators collapsed to one space, a dot after
+/// a letter or digit dropped (`U.N.` → `un`), Arabic letter variants unified.
+fn fold_into(out: &mut String, chars: impl Iterator<Item = char>) {
+    let mut pending_space = false;
+    let mut prev_alnum = false;
+    for c in chars {
+        let mapped = match c {
+            '.' if prev_alnum => continue,
+            '\u{2019}' | '\u{2018}' | '`' | '\'' => Some('\''),
+            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+            'ى' => Some('ي'),
+            'ة' => Some('ه'),
+            'ؤ' => Some('و'),
+            'ئ' => Some('ي'),
+            '\u{0640}' => continue,
+            c if c.is_alphanumeric() => Some(c),
+            _ => None,
+        };
+        match mapped {
+            Some(m) => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                if m.is_ascii() {
+                    out.push(m.to_ascii_lowercase());
+                } else {
+                    out.extend(m.to_lowercase());
+                }
+                prev_alnum = m != '\'';
+            }
+            None => {
+                pending_space = true;
+                prev_alnum = false;
+            }
+        }
+    }
 }
 
 fn is_combining(c: char) -> bool {

@@ -286,6 +286,10 @@ static FUNCTION_KEYS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 /// True for French and Arabic function words and other ordinary words that may be capitalised
 /// (compared after folding case, accents and Arabic letter variants).
 pub fn is_function_word(w: &str) -> bool {
+    if w.is_ascii() {
+        // ASCII words fold to themselves in lower case
+        return FUNCTION_KEYS.contains(&w.to_ascii_lowercase());
+    }
     FUNCTION_KEYS.contains(&crate::kb::norm_key(w))
 }
 

@@ -193,6 +193,28 @@ pub fn simhash(text: &str) -> u64 {
         .fold(0u64, |h, (i, &a)| if a > 0 { h | 1 << i } else { h })
 }
 
+/// Hashed word 5-shingles of a text.
+fn shingle_set(text: &str) -> HashSet<u64> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words
+        .windows(5)
+        .map(|w| {
+            let mut h: u64 = 0xcbf29ce484222325;
+            for part in w {
+                for b in part.bytes().chain(std::iter::once(b' ')) {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(0x100000001b3);
+                }
+            }
+            h
+        })
+        .collect()
+}
+
 fn dates_compatible(a: &str, b: &str) -> bool {
     let (s, l) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     // a year alone is too coarse to merge with a precise date
@@ -463,6 +485,36 @@ pub fn build(docs: &[Document], opts: &TimelineOptions) -> Timeline {
         }
     }
 
+    // Reprints with a new headline, byline or a trimmed sentence differ too much for SimHash:
+    // documents reporting the same event are also compared by shared word 5-shingles.
+    let mut shingles: HashMap<usize, HashSet<u64>> = HashMap::new();
+    for reps in &merged {
+        let ds: Vec<usize> = reps
+            .iter()
+            .map(|r| r.doc)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        for (i, &a) in ds.iter().enumerate() {
+            for &b in &ds[i + 1..] {
+                if duf.find(a) == duf.find(b) {
+                    continue;
+                }
+                let sa = shingles
+                    .entry(a)
+                    .or_insert_with(|| shingle_set(&docs[a].text))
+                    .clone();
+                let sb = shingles
+                    .entry(b)
+                    .or_insert_with(|| shingle_set(&docs[b].text));
+                let inter = sa.intersection(sb).count();
+                let small = sa.len().min(sb.len()).max(1);
+                if inter * 10 >= small * 6 {
+                    duf.union(a, b);
+                }
+            }
+        }
+    }
     let cluster_of = duf_clusters(&mut duf, docs.len());
     let mut events: Vec<MergedEvent> = Vec::new();
     for (m, reps) in merged.iter().enumerate() {
@@ -794,7 +846,18 @@ fn disputes(docs: &[Document], reps: &[(usize, usize)], cluster: &[usize]) -> Ve
             .skip(i + 1)
             .any(|(cj, b)| ci != cj && a.is_disjoint(b))
     });
-    if disjoint && by_actors.len() > 1 {
+    // who did it matters for attacks, abuses, coups and claims; for a vote or a deployment
+    // sources simply name different participants
+    let attribution = reps.first().is_some_and(|&(d, k)| {
+        matches!(
+            docs[d].events[k].kind,
+            EventType::Combat
+                | EventType::ViolenceAgainstCivilians
+                | EventType::Coup
+                | EventType::Declaration
+        )
+    });
+    if attribution && disjoint && by_actors.len() > 1 {
         out.push(Dispute {
             field: "actors".to_string(),
             claims: by_actors

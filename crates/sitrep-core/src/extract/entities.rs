@@ -525,6 +525,14 @@ fn kb_match(
         if !any_case && len > 1 && last.kind != TokKind::Word {
             continue;
         }
+        // "Le bilan": an article does not make the next word a name
+        let article = matches!(
+            lower(&toks[pos]).as_str(),
+            "the" | "le" | "la" | "les" | "l'"
+        );
+        if !any_case && article && (len == 1 || !is_name_word(&toks[pos + 1])) {
+            continue;
+        }
         let end = last.start + last.stem().len();
         let key = norm_key(&full[toks[pos].start..end]);
         let hits = kb.lookup(&key);

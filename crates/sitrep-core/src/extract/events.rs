@@ -303,7 +303,22 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
                 text: text.to_string(),
                 start: s.start,
                 end: s.end,
-                quantities: quantities(text),
+                quantities: {
+                    // a figure often comes in the next sentence of the same paragraph
+                    let q = quantities(text);
+                    if q.is_empty() {
+                        doc.sentences
+                            .get(si + 1)
+                            .filter(|n| {
+                                doc.block_kind_at(n.start) == doc.block_kind_at(s.start)
+                                    && !doc.text[s.end..n.start].contains("\n\n")
+                            })
+                            .map(|n| quantities(&doc.text[n.start..n.end]))
+                            .unwrap_or_default()
+                    } else {
+                        q
+                    }
+                },
                 claimed_by: claimed_by(doc, text, s.start, &in_sent),
                 modality: if future { "expected" } else { "reported" }.to_string(),
             });

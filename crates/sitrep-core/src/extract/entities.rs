@@ -510,7 +510,12 @@ fn kb_match(
     any_case: bool,
 ) -> Option<(usize, Vec<(u32, KeyKind)>)> {
     // elisions (l'Azawad) and a leading article make more tokens than the key has words
-    let max = (kb.max_tokens() + 3).min(toks.len() - pos);
+    // no name runs across a comma, a stop or a bracket
+    let stop = toks[pos..]
+        .iter()
+        .position(|t| t.kind == TokKind::Punct && t.text != "-" && t.text != "'")
+        .unwrap_or(toks.len() - pos);
+    let max = (kb.max_tokens() + 3).min(stop);
     for len in (1..=max).rev() {
         let last = &toks[pos + len - 1];
         if toks[pos..pos + len]

@@ -27,7 +27,68 @@ static FAST: LazyLock<LanguageDetector> = LazyLock::new(|| {
         .build()
 });
 
-/// The language of a paragraph: the fast detector on its first 400 characters.
+/// Function words that only one of the six languages uses often.
+const STOPWORDS: [(&str, &[&str]); 5] = [
+    (
+        "en",
+        &[
+            "the", "and", "of", "to", "is", "was", "were", "with", "that", "for", "by", "from",
+            "has", "have", "which", "this", "on", "its", "their", "it",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "les", "des", "est", "une", "dans", "pour", "avec", "sur", "qui", "pas", "été", "aux",
+            "du", "au", "ont", "cette", "sont", "il", "elle", "ces",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "los", "las", "del", "una", "por", "con", "para", "fue", "está", "como", "pero", "sus",
+            "entre", "el", "han", "también",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "os", "não", "uma", "pelo", "pela", "foi", "são", "com", "também", "mais", "seu",
+            "sua", "dos", "ao", "em", "às",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "der", "die", "und", "nicht", "ist", "mit", "von", "den", "ein", "eine", "auf", "für",
+            "wurde", "dem", "sich", "auch",
+        ],
+    ),
+];
+
+/// A quick decision from function words, when one language clearly dominates:
+/// it spares the statistical detector on most paragraphs of running text.
+fn by_stopwords(sample: &str) -> Option<&'static str> {
+    let mut hits = [0usize; 5];
+    for w in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty() && w.len() <= 8)
+    {
+        let l = w.to_lowercase();
+        for (i, (_, list)) in STOPWORDS.iter().enumerate() {
+            if list.contains(&l.as_str()) {
+                hits[i] += 1;
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..5).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
+    let (top, second) = (hits[order[0]], hits[order[1]]);
+    (top >= 6 && top >= 4 * second.max(1)).then(|| STOPWORDS[order[0]].0)
+}
+
+/// The language of a paragraph: function words when they decide, else the fast detector
+/// on the first 400 characters.
 pub fn detect_paragraph(text: &str) -> Option<&'static str> {
     let sample: String = text.chars().take(400).collect();
     if sample.chars().filter(|c| c.is_alphabetic()).count() < 3 {
@@ -35,6 +96,9 @@ pub fn detect_paragraph(text: &str) -> Option<&'static str> {
     }
     if let Some(ar) = by_script(&sample) {
         return Some(ar);
+    }
+    if let Some(l) = by_stopwords(&sample) {
+        return Some(l);
     }
     if sample.chars().count() < 120 {
         return detect(&sample);
@@ -111,6 +175,14 @@ fn static_code(s: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_words_decide_running_text() {
+        assert_eq!(by_stopwords("The council said that the force of the African states was ready to move to the north by the end of the year."), Some("en"));
+        assert_eq!(by_stopwords("Les soldats de l'armée sont entrés dans la ville avec les forces françaises, qui ont été accueillies par des habitants."), Some("fr"));
+        assert_eq!(by_stopwords("Gao Kidal Timbuktu"), None);
+        assert_eq!(detect_paragraph("Der Sicherheitsrat hat die Resolution mit den Stimmen aller Mitglieder angenommen, und die Truppen sind auf dem Weg."), Some("de"));
+    }
 
     #[test]
     fn detects_short_french_and_english() {

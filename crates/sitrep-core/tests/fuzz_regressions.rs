@@ -32,3 +32,24 @@ fn clean_control_only_paragraph_gives_no_inverted_block() {
          The unrest began yesterday at the Kati military camp, a few miles from Bamako.\n",
     );
 }
+
+/// The same input through the whole pipeline: before the fix, the language stage sliced
+/// `text[84..82]` and panicked, which ends a `sitrep ingest` run.
+#[test]
+fn pipeline_survives_control_only_paragraph() {
+    let p = sitrep_core::Pipeline::new(sitrep_core::PipelineOptions::default()).expect("pipeline");
+    let text =
+        "Mutinous soldiers seized power in Mali on Thursday and suspended the constitution.\n\
+                \n\
+                \u{16}\n\
+                \n\
+                The unrest began yesterday at the Kati military camp, a few miles from Bamako.\n";
+    let docs = p
+        .process_bytes("fuzz.txt", text.as_bytes(), "txt")
+        .expect("reads");
+    for d in &docs {
+        for para in &d.paragraphs {
+            assert!(para.span.start <= para.span.end && para.span.end <= d.text.len());
+        }
+    }
+}

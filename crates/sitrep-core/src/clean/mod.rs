@@ -485,7 +485,7 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
         let start = b.text().len();
         emit_para(&mut b, p);
         let end = b.text().len();
-        if end == start {
+        if end <= start {
             continue;
         }
         let kind = match k {

@@ -38,10 +38,18 @@ struct Trigger {
     kind: EventType,
 }
 
+/// Triggers of one language by their first word: exact words, and prefixes by first letter.
+#[derive(Debug, Default)]
+struct TriggerIndex {
+    exact: HashMap<String, Vec<usize>>,
+    prefixed: HashMap<char, Vec<usize>>,
+}
+
 /// The trigger lexicon, by language.
 #[derive(Debug, Default)]
 pub struct Lexicon {
     by_lang: HashMap<&'static str, Vec<Trigger>>,
+    index: HashMap<&'static str, TriggerIndex>,
     order: Vec<EventType>,
 }
 
@@ -102,6 +110,20 @@ impl Lexicon {
                     });
                 }
             }
+        }
+        for (lang, list) in &lex.by_lang {
+            let mut idx = TriggerIndex::default();
+            for (i, t) in list.iter().enumerate() {
+                let w = &t.words[0];
+                if t.prefix && t.words.len() == 1 {
+                    if let Some(c) = w.chars().next() {
+                        idx.prefixed.entry(c).or_default().push(i);
+                    }
+                } else {
+                    idx.exact.entry(w.clone()).or_default().push(i);
+                }
+            }
+            lex.index.insert(lang, idx);
         }
         Ok(lex)
     }
@@ -219,7 +241,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
         "ar" => "ar",
         _ => "en",
     };
-    let Some(triggers) = lex.by_lang.get(lang) else {
+    let (Some(triggers), Some(index)) = (lex.by_lang.get(lang), lex.index.get(lang)) else {
         return Vec::new();
     };
     let anchor = doc.meta.published.clone();
@@ -242,13 +264,29 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
         let ws = words_of(text, s.start);
         // triggers found, best per type
         let mut found: Vec<(EventType, usize)> = Vec::new();
-        for (wi, _) in ws.iter().enumerate() {
-            for t in triggers {
+        for (wi, w) in ws.iter().enumerate() {
+            // only the triggers that can start with this word
+            let exact = index
+                .exact
+                .get(w.lw.as_str())
+                .map_or(&[][..], |v| v.as_slice());
+            let first = w.lw.chars().next().unwrap_or(' ');
+            let prefixed = index.prefixed.get(&first).map_or(&[][..], |v| v.as_slice());
+            for &ti in exact.iter().chain(prefixed) {
+                let t = &triggers[ti];
                 if matches_at(&ws, wi, t) && !found.iter().any(|(k, _)| *k == t.kind) {
                     found.push((t.kind, wi));
                 }
             }
         }
+        // keep the lexicon's order of preference among triggers of one word
+        found.sort_by_key(|(k, wi)| (*wi, lex.rank(*k)));
+        let mut seen = Vec::new();
+        found.retain(|(k, _)| {
+            let new = !seen.contains(k);
+            seen.push(*k);
+            new
+        });
         if found.is_empty() {
             continue;
         }

@@ -204,15 +204,63 @@ impl Robots {
 
 /// robots.txt path patterns: a prefix, `*` for any run of characters, `$` for the end.
 fn pattern_matches(pat: &str, path: &str) -> bool {
-    fn m(pat: &[u8], path: &[u8]) -> bool {
-        match pat.split_first() {
-            None => true,
-            Some((b'$', [])) => path.is_empty(),
-            Some((b'*', rest)) => (0..=path.len()).any(|i| m(rest, &path[i..])),
-            Some((c, rest)) => path.first() == Some(c) && m(rest, &path[1..]),
+    // Linear in |pattern| x |path|: a hostile robots.txt (`/*a*a*a*a*a*a*a*b`) must not make
+    // the matcher backtrack exponentially. `*` is any run of bytes, a final `$` anchors the
+    // end, and otherwise the pattern is a prefix.
+    let (p, anchored) = match pat.strip_suffix('$') {
+        Some(x) => (x.as_bytes(), true),
+        None => (pat.as_bytes(), false),
+    };
+    let s = path.as_bytes();
+    // reach[j]: the pattern read so far can end just before path[j]
+    let mut reach = vec![false; s.len() + 1];
+    reach[0] = true;
+    for &c in p {
+        let mut next = vec![false; s.len() + 1];
+        if c == b'*' {
+            let mut any = false;
+            for (j, r) in reach.iter().enumerate() {
+                any |= *r;
+                next[j] = any;
+            }
+        } else {
+            for j in 0..s.len() {
+                if reach[j] && s[j] == c {
+                    next[j + 1] = true;
+                }
+            }
         }
+        reach = next;
     }
-    m(pat.as_bytes(), path.as_bytes())
+    if anchored {
+        reach[s.len()]
+    } else {
+        reach.iter().any(|&r| r)
+    }
+}
+
+#[cfg(test)]
+mod robots_pattern_tests {
+    use super::pattern_matches;
+
+    #[test]
+    fn wildcards_anchors_and_prefixes() {
+        assert!(pattern_matches("/private", "/private/x"));
+        assert!(!pattern_matches("/private", "/public"));
+        assert!(pattern_matches("/*.pdf$", "/docs/a.pdf"));
+        assert!(!pattern_matches("/*.pdf$", "/docs/a.pdf?x=1"));
+        assert!(pattern_matches("/a*b", "/axxbyy"));
+        assert!(pattern_matches("/a$b", "/a$bc"));
+    }
+
+    #[test]
+    fn hostile_wildcards_are_fast() {
+        // exponential before: eight stars over a 60-byte path did not finish in 60 s
+        // (a regression would hang here rather than fail)
+        let path = format!("/{}", "a".repeat(200));
+        assert!(!pattern_matches("/*a*a*a*a*a*a*a*a*a*a*a*a*b", &path));
+        assert!(pattern_matches("/*a*a*a*a*a*a*a*a*a*a*a*a*a", &path));
+    }
 }
 
 /// An HTTP client that fetches one URL at a time, politely.

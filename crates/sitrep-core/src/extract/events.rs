@@ -279,14 +279,6 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
                 }
             }
         }
-        // keep the lexicon's order of preference among triggers of one word
-        found.sort_by_key(|(k, wi)| (*wi, lex.rank(*k)));
-        let mut seen = Vec::new();
-        found.retain(|(k, _)| {
-            let new = !seen.contains(k);
-            seen.push(*k);
-            new
-        });
         if found.is_empty() {
             continue;
         }

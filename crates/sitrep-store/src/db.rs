@@ -1,5 +1,6 @@
 //! The document store: the [`DocumentStore`] trait and its SQLite implementation.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -7,6 +8,7 @@ use sitrep_core::translate::Translation;
 use sitrep_core::Document;
 
 use crate::dedup::{self, NEAR_DISTANCE};
+use crate::tracking::{self, Validators, WebhookDelivery};
 use crate::{Error, Result};
 
 /// State of one ingested source (a file, an archive entry, a URL).
@@ -196,6 +198,40 @@ pub trait DocumentStore: Send {
     fn put_translation(&mut self, id: i64, t: &Translation) -> Result<()>;
     /// The machine translations of a document, newest first.
     fn translations(&self, id: i64) -> Result<Vec<StoredTranslation>>;
+
+    /// The item keys (GUID, id or link) of a feed already seen by an earlier ingest.
+    fn seen_feed_items(&self, _feed: &str) -> Result<HashSet<String>> {
+        Err(unsupported("feed item tracking"))
+    }
+    /// Records feed items as seen, so that later polls skip them.
+    fn mark_feed_items_seen(&mut self, _feed: &str, _items: &[String]) -> Result<()> {
+        Err(unsupported("feed item tracking"))
+    }
+    /// The HTTP validators saved for a URL.
+    fn http_validators(&self, _url: &str) -> Result<Option<Validators>> {
+        Err(unsupported("HTTP validators"))
+    }
+    /// Saves (or, when empty, forgets) the HTTP validators of a URL.
+    fn set_http_validators(&mut self, _url: &str, _v: &Validators) -> Result<()> {
+        Err(unsupported("HTTP validators"))
+    }
+    /// Appends a note to the reason of a source's ingest status (a partial failure that did
+    /// not stop the source, such as a feed item whose page could not be fetched).
+    fn add_status_note(&mut self, _source: &str, _note: &str) -> Result<()> {
+        Err(unsupported("status notes"))
+    }
+    /// Records the outcome of a watchlist's webhook POST (replacing the previous one).
+    fn record_webhook_delivery(&mut self, _d: &WebhookDelivery) -> Result<()> {
+        Err(unsupported("webhook deliveries"))
+    }
+    /// The last webhook delivery of a watchlist.
+    fn webhook_delivery(&self, _watchlist_id: u64) -> Result<Option<WebhookDelivery>> {
+        Err(unsupported("webhook deliveries"))
+    }
+}
+
+fn unsupported(what: &str) -> Error {
+    Error::Invalid(format!("this document store does not support {what}"))
 }
 
 /// A machine translation as stored.
@@ -331,6 +367,7 @@ CREATE TABLE translations (
 );
 "#,
     ),
+    (3, crate::tracking::MIGRATION),
 ];
 
 /// The latest schema version this build knows.
@@ -832,6 +869,33 @@ impl DocumentStore for SqliteStore {
             });
         }
         Ok(out)
+    }
+    fn seen_feed_items(&self, feed: &str) -> Result<HashSet<String>> {
+        tracking::seen_items(&self.conn, feed)
+    }
+
+    fn mark_feed_items_seen(&mut self, feed: &str, items: &[String]) -> Result<()> {
+        tracking::mark_seen(&mut self.conn, feed, items, &now())
+    }
+
+    fn http_validators(&self, url: &str) -> Result<Option<Validators>> {
+        tracking::validators(&self.conn, url)
+    }
+
+    fn set_http_validators(&mut self, url: &str, v: &Validators) -> Result<()> {
+        tracking::set_validators(&self.conn, url, v, &now())
+    }
+
+    fn add_status_note(&mut self, source: &str, note: &str) -> Result<()> {
+        tracking::add_status_note(&self.conn, source, note)
+    }
+
+    fn record_webhook_delivery(&mut self, d: &WebhookDelivery) -> Result<()> {
+        tracking::record_delivery(&self.conn, d)
+    }
+
+    fn webhook_delivery(&self, watchlist_id: u64) -> Result<Option<WebhookDelivery>> {
+        tracking::delivery(&self.conn, watchlist_id)
     }
 }
 

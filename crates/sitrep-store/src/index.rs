@@ -5,7 +5,9 @@ use std::path::Path;
 
 use sitrep_core::Document;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, Value, FAST, INDEXED, STORED, STRING, TEXT,
 };
@@ -402,6 +404,36 @@ impl SearchIndex {
     pub fn count(&self, query: &str, filters: &SearchFilters) -> Result<usize> {
         let q = self.build_query(query, filters)?;
         Ok(self.reader.searcher().search(&q, &Count)?)
+    }
+
+    /// The documents among `ids` that match a query and filters, in ascending id order.
+    pub fn matching_ids(
+        &self,
+        query: &str,
+        filters: &SearchFilters,
+        ids: &[i64],
+    ) -> Result<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = self.f;
+        let among = TermSetQuery::new(ids.iter().map(|&id| Term::from_field_u64(f.id, id as u64)));
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, self.build_query(query, filters)?),
+            (Occur::Must, Box::new(among)),
+        ]);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&q, &TopDocs::with_limit(ids.len()).order_by_score())?;
+        let mut out = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            if let Some(id) = d.get_first(f.id).and_then(|v| v.as_u64()) {
+                out.push(id as i64);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 }
 

@@ -13,6 +13,7 @@
 pub mod db;
 pub mod dedup;
 pub mod index;
+pub mod tracking;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,7 @@ pub use db::{
     StoredDocument, StoredTranslation,
 };
 pub use index::{Hit, SearchFilters, SearchIndex};
+pub use tracking::{Validators, WebhookDelivery};
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -222,6 +224,14 @@ impl Store {
     /// Number of documents matching a query and filters.
     pub fn count(&self, query: &str, filters: &SearchFilters) -> Result<usize> {
         self.index.count(query, filters)
+    }
+
+    /// Which of the documents `ids` match a query and filters (a watchlist run over the
+    /// documents an ingest just stored). Reads the committed index: call
+    /// [`Store::sync_index`] first.
+    pub fn matching(&self, query: &str, filters: &SearchFilters, ids: &[i64]) -> Result<Vec<i64>> {
+        self.index.reload()?;
+        self.index.matching_ids(query, filters, ids)
     }
 
     /// Number of stored documents.

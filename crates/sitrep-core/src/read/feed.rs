@@ -4,22 +4,80 @@ use super::{catch_panic, html_to_text, RawDoc};
 use crate::document::{Format, Meta};
 use crate::error::{Error, Result};
 
-pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Vec<RawDoc>> {
+/// Below this many characters of text, an item without full content is taken for a
+/// summary of a page that holds the report.
+pub const SUMMARY_ONLY_CHARS: usize = 500;
+
+/// One feed item, with what a collector needs to decide whether to fetch its page and to
+/// recognise it when the feed is polled again.
+#[derive(Debug, Clone)]
+pub struct FeedItem {
+    /// The item as a document (title, then its content or summary), with the feed's
+    /// metadata (title, date, author, outlet, link).
+    pub raw: RawDoc,
+    /// A stable identity: the item's GUID or Atom id, else its link (with its title), else
+    /// a hash of its text.
+    pub key: String,
+    /// The item's first link.
+    pub link: Option<String>,
+    /// True when the item carries full content (`content:encoded`, Atom `content`), not
+    /// just a summary or description.
+    pub has_content: bool,
+    /// Characters of text in the item's content or summary (title excluded).
+    pub body_chars: usize,
+}
+
+impl FeedItem {
+    /// Whether the item only summarises a page that should be fetched instead: it has no
+    /// full content, its summary is short ([`SUMMARY_ONLY_CHARS`]) or visibly cut off (ends
+    /// with an ellipsis), and it links to an http(s) page.
+    pub fn summary_only(&self) -> bool {
+        let web_link = self.link.as_deref().is_some_and(|l| {
+            let l = l.trim_start().to_ascii_lowercase();
+            l.starts_with("http://") || l.starts_with("https://")
+        });
+        if self.has_content || !web_link {
+            return false;
+        }
+        let body = self.raw.text.trim_end();
+        let cut = ["…", "...", "[…]", "[...]"]
+            .iter()
+            .any(|e| body.ends_with(e));
+        self.body_chars < SUMMARY_ONLY_CHARS || (cut && self.body_chars < 4 * SUMMARY_ONLY_CHARS)
+    }
+}
+
+/// Parses a feed into its items, in feed order.
+pub(super) fn items(source: &str, bytes: &[u8]) -> Result<Vec<FeedItem>> {
     let owned = bytes.to_vec();
-    let feed = catch_panic(move || feed_rs::parser::parse(owned.as_slice()))
+    // No made-up ids: an item without GUID keeps an empty id, so that its key can be its
+    // link (feed-rs would hash link and title, or draw a random id when there is no link).
+    let parse = move || {
+        feed_rs::parser::Builder::new()
+            .id_generator(|_, _, _| String::new())
+            .build()
+            .parse(owned.as_slice())
+    };
+    let feed = catch_panic(parse)
         .map_err(|p| Error::Feed(source.to_string(), format!("parser failure: {p}")))?
         .map_err(|e| Error::Feed(source.to_string(), e.to_string()))?;
     let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string());
     let mut out = Vec::new();
     for (i, item) in feed.entries.iter().enumerate() {
         let title = item.title.as_ref().map(|t| html_to_text(&t.content).text);
-        let body_html = item
+        let content = item
             .content
             .as_ref()
             .and_then(|c| c.body.clone())
-            .or_else(|| item.summary.as_ref().map(|s| s.content.clone()))
-            .unwrap_or_default();
-        let body = html_to_text(&body_html).text;
+            .map(|b| html_to_text(&b).text)
+            .filter(|t| !t.trim().is_empty());
+        let has_content = content.is_some();
+        let body = content.unwrap_or_else(|| {
+            item.summary
+                .as_ref()
+                .map(|s| html_to_text(&s.content).text)
+                .unwrap_or_default()
+        });
         let link = item.links.first().map(|l| l.href.clone());
         let mut text = String::new();
         if let Some(t) = &title {
@@ -31,18 +89,31 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Vec<RawDoc>> {
             .published
             .or(item.updated)
             .map(|d| d.format("%Y-%m-%d").to_string());
-        out.push(RawDoc {
-            source: format!("{source}#item{}", i + 1),
-            format: Format::Feed,
-            text,
-            meta: Meta {
-                title,
-                published,
-                author: item.authors.first().map(|a| a.name.clone()),
-                outlet: outlet.clone(),
-                url: link,
-                ..Meta::default()
+        let key = if !item.id.trim().is_empty() {
+            item.id.trim().to_string()
+        } else if let Some(l) = &link {
+            format!("link:{l}")
+        } else {
+            format!("text:{:016x}", fnv1a(text.as_bytes()))
+        };
+        out.push(FeedItem {
+            raw: RawDoc {
+                source: format!("{source}#item{}", i + 1),
+                format: Format::Feed,
+                text,
+                meta: Meta {
+                    title,
+                    published,
+                    author: item.authors.first().map(|a| a.name.clone()),
+                    outlet: outlet.clone(),
+                    url: link.clone(),
+                    ..Meta::default()
+                },
             },
+            key,
+            link,
+            has_content,
+            body_chars: body.trim().chars().count(),
         });
     }
     if out.is_empty() {
@@ -52,6 +123,17 @@ pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Vec<RawDoc>> {
         ));
     }
     Ok(out)
+}
+
+/// 64-bit FNV-1a: a stable hash (the standard library's is not stable across releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Vec<RawDoc>> {
+    Ok(items(source, bytes)?.into_iter().map(|i| i.raw).collect())
 }
 
 #[cfg(test)]
@@ -80,5 +162,35 @@ mod tests {
     #[test]
     fn broken_feed_is_an_error() {
         assert!(read("f.xml", b"<?xml version=\"1.0\"?><rss><channel><item>").is_err());
+    }
+
+    #[test]
+    fn items_have_stable_keys_and_summary_only_is_decided() {
+        let long = "word ".repeat(200);
+        let rss = format!(
+            r#"<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>W</title>
+<item><title>Short</title><guid>g-1</guid><link>https://example.org/a</link><description>Only a teaser.</description></item>
+<item><title>Full</title><link>https://example.org/b</link><description>Teaser.</description><content:encoded>&lt;p&gt;Whole story here.&lt;/p&gt;</content:encoded></item>
+<item><title>Long</title><link>https://example.org/c</link><description>{long}</description></item>
+<item><title>Cut</title><link>https://example.org/d</link><description>{long} and then…</description></item>
+<item><title>No link</title><description>Tiny.</description></item>
+</channel></rss>"#
+        );
+        let parsed = items("f.xml", rss.as_bytes()).unwrap();
+        assert_eq!(parsed.len(), 5);
+        assert_eq!(parsed[0].key, "g-1");
+        assert!(parsed[0].summary_only());
+        assert!(!parsed[1].summary_only(), "has content:encoded");
+        assert!(parsed[1].raw.text.contains("Whole story"));
+        assert!(!parsed[2].summary_only(), "long description");
+        assert!(parsed[3].summary_only(), "cut off");
+        assert!(!parsed[4].summary_only(), "no link");
+        // Keys do not depend on the item's position.
+        let again = items("f.xml", rss.as_bytes()).unwrap();
+        let keys: Vec<_> = parsed.iter().map(|i| &i.key).collect();
+        let keys2: Vec<_> = again.iter().map(|i| &i.key).collect();
+        assert_eq!(keys, keys2);
+        assert_eq!(keys[1], "link:https://example.org/b");
+        assert!(keys[4].starts_with("text:"), "{}", keys[4]);
     }
 }

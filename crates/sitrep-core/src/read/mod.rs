@@ -7,6 +7,7 @@ mod markdown;
 mod pdf;
 
 pub use encoding::decode;
+pub use feed::{FeedItem, SUMMARY_ONLY_CHARS};
 pub use html::{html_to_text, HtmlText};
 
 use std::io::Read;
@@ -121,6 +122,33 @@ pub fn read_bytes(
             Ok(docs)
         }
     }
+}
+
+/// The items of a feed, or `None` when the bytes are not an RSS/Atom feed (sniffed as
+/// [`read_bytes`] does). Items are in feed order, empty ones included.
+pub fn read_feed_items(
+    source: &str,
+    bytes: &[u8],
+    ext: &str,
+    opts: &ReadOptions,
+) -> Result<Option<Vec<FeedItem>>> {
+    if bytes.len() as u64 > opts.max_bytes {
+        return Err(Error::TooLarge {
+            source_name: source.to_string(),
+            size: bytes.len() as u64,
+            limit: opts.max_bytes,
+        });
+    }
+    if !matches!(sniff(bytes, ext), Sniffed::Textual) {
+        return Ok(None);
+    }
+    let Some(text) = decode(bytes) else {
+        return Ok(None);
+    };
+    if sniff_text(&text, ext) != Format::Feed {
+        return Ok(None);
+    }
+    feed::items(source, bytes).map(Some)
 }
 
 enum Sniffed {

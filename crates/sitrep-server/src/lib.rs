@@ -275,6 +275,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/watchlists", get(watch::list).post(watch::create))
         .route("/api/v1/watchlists/{id}", get(watch::get_one))
         .route("/api/v1/watchlists/{id}/delete", post(watch::delete))
+        .route("/api/v1/watchlists/{id}/webhook", post(watch::set_webhook))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(middleware::from_fn(security_headers))

@@ -1,6 +1,9 @@
 //! Watchlists: saved searches kept in `watchlists.json` in the data folder (in memory for
-//! a store without one), each with an Atom feed of the documents that match.
-//! Webhooks on new matches are not implemented.
+//! a store without one), each with an Atom feed of the documents that match and, optionally,
+//! a webhook URL. The webhook is called by the collectors (`sitrep ingest`, `sitrep watch`)
+//! when newly stored documents match; the outcome of the last call is kept in the store and
+//! shown here. Read endpoints show only the webhook's scheme, host and port, since the path
+//! of a webhook URL is often a secret.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -36,6 +39,62 @@ pub struct Watchlist {
     pub lang: Option<String>,
     /// When it was created (RFC 3339).
     pub created: String,
+    /// URL that receives a JSON POST when newly ingested documents match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
+}
+
+/// A watchlist as the API shows it: the webhook reduced to its origin, and the outcome of
+/// its last delivery.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchlistView {
+    /// The watchlist (webhook redacted).
+    #[serde(flatten)]
+    pub watchlist: Watchlist,
+    /// The last webhook delivery, when there was one.
+    pub last_delivery: Option<sitrep_store::WebhookDelivery>,
+}
+
+/// The origin of a webhook URL (`https://hooks.example.org/…`), safe to show: the path and
+/// query, which often carry a secret, are left out.
+pub fn redact_webhook(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => format!("{}/…", u.origin().ascii_serialization()),
+        Err(_) => "(invalid URL)".into(),
+    }
+}
+
+/// Checks a webhook URL: absolute http(s) with a host, no user name or password, at most
+/// 2,048 bytes. Whether its address may be reached is decided when it is called.
+pub fn check_webhook(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    if url.len() > 2048 {
+        return Err("webhook URL longer than 2048 bytes".into());
+    }
+    let u = url::Url::parse(url).map_err(|e| format!("webhook `{url}` is not a URL: {e}"))?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return Err(format!(
+            "webhook must be an http(s) URL, not `{}:`",
+            u.scheme()
+        ));
+    }
+    if u.host_str().is_none_or(str::is_empty) {
+        return Err("webhook URL has no host".into());
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err("webhook URL must not carry a user name or password".into());
+    }
+    Ok(u.to_string())
+}
+
+fn view(state: &AppState, w: &Watchlist) -> WatchlistView {
+    let last_delivery = state.store().db().webhook_delivery(w.id).ok().flatten();
+    let mut shown = w.clone();
+    shown.webhook = shown.webhook.as_deref().map(redact_webhook);
+    WatchlistView {
+        watchlist: shown,
+        last_delivery,
+    }
 }
 
 /// A new watchlist, as posted.
@@ -56,6 +115,17 @@ pub struct NewWatchlist {
     /// Language filter.
     #[serde(default)]
     pub lang: Option<String>,
+    /// Webhook URL (http or https).
+    #[serde(default)]
+    pub webhook: Option<String>,
+}
+
+/// A webhook change, as posted: a URL, or `null` to remove the webhook.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookChange {
+    /// The new webhook, or none.
+    pub webhook: Option<String>,
 }
 
 /// All watchlists and where they are saved.
@@ -107,10 +177,27 @@ impl Watchlists {
             event_type: n.event_type,
             lang: n.lang,
             created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            webhook: n.webhook,
         };
         self.items.push(w.clone());
         self.save()?;
         Ok(w)
+    }
+
+    /// Sets or removes the webhook of a watchlist and saves; `None` when there is no such
+    /// watchlist.
+    pub fn set_webhook(
+        &mut self,
+        id: u64,
+        webhook: Option<String>,
+    ) -> std::io::Result<Option<Watchlist>> {
+        let Some(w) = self.items.iter_mut().find(|w| w.id == id) else {
+            return Ok(None);
+        };
+        w.webhook = webhook;
+        let w = w.clone();
+        self.save()?;
+        Ok(Some(w))
     }
 
     /// Removes a watchlist and saves; false when there was none.
@@ -131,22 +218,52 @@ fn parse_id(s: &str) -> AppResult<u64> {
 }
 
 /// `GET /api/v1/watchlists`.
-pub async fn list(State(state): State<AppState>) -> Json<Vec<Watchlist>> {
-    Json(state.watchlists().all().to_vec())
+pub async fn list(State(state): State<AppState>) -> Json<Vec<WatchlistView>> {
+    let all = state.watchlists().all().to_vec();
+    Json(all.iter().map(|w| view(&state, w)).collect())
 }
 
 /// `GET /api/v1/watchlists/{id}`.
 pub async fn get_one(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> AppResult<Json<Watchlist>> {
+) -> AppResult<Json<WatchlistView>> {
     let id = parse_id(&id)?;
-    state
+    let w = state
         .watchlists()
         .get(id)
         .cloned()
-        .map(Json)
-        .ok_or_else(|| AppError::not_found(format!("no watchlist {id}")))
+        .ok_or_else(|| AppError::not_found(format!("no watchlist {id}")))?;
+    Ok(Json(view(&state, &w)))
+}
+
+/// `POST /api/v1/watchlists/{id}/webhook` (bearer token): `{"webhook": "https://..."}` sets
+/// the webhook, `{"webhook": null}` removes it.
+pub async fn set_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> AppResult<Json<WatchlistView>> {
+    authorize(&state, &headers)?;
+    let id = parse_id(&id)?;
+    let c: WebhookChange = serde_json::from_slice(&body)
+        .map_err(|e| AppError::bad_request(format!("invalid webhook change: {e}")))?;
+    let hook = match c
+        .webhook
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(u) => Some(check_webhook(u).map_err(AppError::bad_request)?),
+        None => None,
+    };
+    let w = state
+        .watchlists()
+        .set_webhook(id, hook)
+        .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .ok_or_else(|| AppError::not_found(format!("no watchlist {id}")))?;
+    Ok(Json(view(&state, &w)))
 }
 
 /// `POST /api/v1/watchlists` (bearer token).
@@ -156,8 +273,17 @@ pub async fn create(
     body: axum::body::Bytes,
 ) -> AppResult<Response> {
     authorize(&state, &headers)?;
-    let n: NewWatchlist = serde_json::from_slice(&body)
+    let mut n: NewWatchlist = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad_request(format!("invalid watchlist: {e}")))?;
+    n.webhook = match n
+        .webhook
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(u) => Some(check_webhook(u).map_err(AppError::bad_request)?),
+        None => None,
+    };
     if n.name.trim().is_empty() || n.name.len() > 200 {
         return Err(AppError::bad_request("name must be 1 to 200 bytes"));
     }
@@ -173,7 +299,7 @@ pub async fn create(
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/watchlists/{}", w.id))],
-        Json(w),
+        Json(view(&state, &w)),
     )
         .into_response())
 }

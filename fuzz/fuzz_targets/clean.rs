@@ -1,5 +1,6 @@
-//! The cleaner: every cleaned offset (and the end) must map inside the original text, and
-//! block spans must be ordered and lie on char boundaries inside the cleaned text.
+//! The cleaner: every cleaned offset (and the end) must map inside the original text, every
+//! cleaned char boundary to an original char boundary, and block spans must be ordered and
+//! lie on char boundaries inside the cleaned text.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -16,9 +17,12 @@ fuzz_target!(|data: &[u8]| {
             "cleaned offset {i} maps to {o}, past {}",
             raw.len()
         );
-        // Not checked (open issue, see crates/sitrep-core/tests/fuzz_regressions.rs): that a
-        // cleaned char boundary maps to an original char boundary. Synthetic separators are
-        // attributed to `offset - 1`, which can fall inside a multi-byte character.
+        if c.text.is_char_boundary(i) {
+            assert!(
+                raw.is_char_boundary(o),
+                "cleaned char boundary {i} maps to {o}, inside a character"
+            );
+        }
     }
     for (span, _) in &c.blocks {
         assert!(

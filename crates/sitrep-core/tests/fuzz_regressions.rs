@@ -14,7 +14,14 @@ fn check_clean(raw: &str) {
         );
     }
     for i in 0..=c.text.len() {
-        assert!(c.offsets.to_original(i) <= raw.len());
+        let o = c.offsets.to_original(i);
+        assert!(o <= raw.len());
+        if c.text.is_char_boundary(i) {
+            assert!(
+                raw.is_char_boundary(o),
+                "cleaned {i} maps to {o}, inside a character of {raw:?}"
+            );
+        }
     }
 }
 
@@ -54,28 +61,26 @@ fn pipeline_survives_control_only_paragraph() {
     }
 }
 
-/// `clean` target, open issue (not fixed; for the owner of clean/): cleaned char boundaries
-/// can map inside an original character. (1) When the cleaned text ends with a character the
-/// cleaner replaced (a curly quote normalised to `"`, 3 bytes to 1), `to_original(text.len())`
-/// is the quote's offset + 1, because the last segment is extended linearly. (2) The
-/// paragraph separator is attributed to `line.off - 1` (`push_synthetic("\n\n",
-/// at.saturating_sub(1))` in `clean_with`, and `" "` likewise in `emit_para`), which is inside
-/// a character when the line starts after a multi-byte space such as U+00A0. No code slices
-/// the original with mapped offsets today, so nothing panics; whoever starts doing so needs
-/// this fixed.
+/// `clean` target: cleaned char boundaries mapped inside an original character. (1) When
+/// the cleaned text ended with a character the cleaner replaced (a curly quote normalised to
+/// `"`, 3 bytes to 1), `to_original(text.len())` was the quote's offset + 1, because the
+/// last segment was extended linearly as if its bytes had been copied. Fixed: made-up text
+/// records the original span it stands for, and its end maps to the end of that span.
 #[test]
-#[ignore = "open: OffsetMap maps the end of a trailing replacement inside a char"]
 fn clean_end_offset_after_replaced_quote_is_a_char_boundary() {
     let raw = "Soldiers said: \u{201c}We are in control\u{201d}";
     let c = clean(raw);
     assert!(c.text.ends_with('"'));
     let o = c.offsets.to_original(c.text.len());
     assert!(raw.is_char_boundary(o), "end maps to {o} in {raw:?}");
+    assert_eq!(o, raw.len());
+    check_clean(raw);
 }
 
-/// Case (2) of the issue above: a paragraph whose first line starts with a no-break space.
+/// Case (2): the paragraph separator was attributed to `line.off - 1`, inside the
+/// no-break space (2 bytes) that starts the line. Fixed: separators are attributed to the
+/// start of the character before the line (`Line::before` in clean/mod.rs).
 #[test]
-#[ignore = "open: paragraph separators are attributed inside a multi-byte character"]
 fn clean_separator_before_nbsp_line_maps_to_a_char_boundary() {
     let raw = "Soldiers seized the palace in Bamako on Thursday.\n\n\u{a0}The junta named Captain Sanogo.";
     let c = clean(raw);
@@ -85,5 +90,62 @@ fn clean_separator_before_nbsp_line_maps_to_a_char_boundary() {
             raw.is_char_boundary(o),
             "cleaned {i} maps to {o} in {raw:?}"
         );
+    }
+    check_clean(raw);
+}
+
+/// The same invariant over many generated texts mixing multi-byte spaces, quotes, dashes,
+/// soft hyphens, bullets, control characters, Arabic and hard-wrapped lines.
+#[test]
+fn clean_maps_every_char_boundary_to_a_char_boundary() {
+    const PIECES: &[&str] = &[
+        "Soldiers",
+        " seized",
+        " the",
+        " town",
+        ".",
+        "\n",
+        "\n\n",
+        "\u{a0}",
+        "\u{2003}",
+        "\u{201c}",
+        "\u{201d}",
+        "\u{2019}",
+        "\u{ad}",
+        "\u{200b}",
+        "\u{feff}",
+        "\u{2014}",
+        "-",
+        "\u{25a0} ",
+        "\u{16}",
+        "\t",
+        "  ",
+        "\r\n",
+        "é",
+        "الجيش",
+        " 12",
+        ".3 ",
+        "Bamako",
+        " et",
+        " authoriz-",
+        "\ning",
+        "1",
+        "(c) ",
+        "Share",
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..3000 {
+        let mut raw = String::new();
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let n = 1 + (x >> 58) as usize;
+        for _ in 0..n * 4 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            raw.push_str(PIECES[(x >> 33) as usize % PIECES.len()]);
+        }
+        check_clean(&raw);
     }
 }

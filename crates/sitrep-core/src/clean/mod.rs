@@ -33,6 +33,9 @@ pub struct Cleaned {
 #[derive(Debug, Clone, Copy)]
 struct Line<'a> {
     off: usize,
+    /// Where the character just before `text` starts (its newline or last leading space):
+    /// the char boundary a separator put before this line is attributed to.
+    before: usize,
     text: &'a str,
 }
 
@@ -163,8 +166,13 @@ fn split_lines(raw: &str) -> Vec<Line<'_>> {
     for piece in raw.split('\n') {
         let lead = piece.len() - piece.trim_start().len();
         let t = piece.trim();
+        let before = match piece[..lead].chars().next_back() {
+            Some(c) => off + lead - c.len_utf8(),
+            None => off.saturating_sub(1),
+        };
         out.push(Line {
             off: off + lead,
+            before,
             text: t,
         });
         off += piece.len() + 1;
@@ -328,7 +336,7 @@ fn emit_para(b: &mut Builder, p: &Para) {
             } else if prev.ends_with(['—', '–']) || text.starts_with(['—', '–']) {
                 // dashes join without a space
             } else {
-                b.push_synthetic(" ", off.saturating_sub(1));
+                b.push_synthetic(" ", l.before);
             }
         }
         push_normalised(b, text, off);
@@ -382,12 +390,12 @@ fn push_normalised(b: &mut Builder, text: &str, off: usize) {
                         if ch == ' ' {
                             b.push(" ", off + i);
                         } else {
-                            b.push_synthetic(" ", off + i);
+                            b.push_replacement(" ", off + i, off + i + ch.len_utf8());
                         }
                         last_space = true;
                     }
                 } else if !r.is_empty() {
-                    b.push_synthetic(r, off + i);
+                    b.push_replacement(r, off + i, off + i + ch.len_utf8());
                     last_space = false;
                 }
             }
@@ -479,8 +487,8 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
             continue;
         }
         if !b.text().is_empty() {
-            let at = p.lines.first().map_or(0, |l| l.off);
-            b.push_synthetic("\n\n", at.saturating_sub(1));
+            let at = p.lines.first().map_or(0, |l| l.before);
+            b.push_synthetic("\n\n", at);
         }
         let start = b.text().len();
         emit_para(&mut b, p);

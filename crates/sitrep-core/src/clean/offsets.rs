@@ -1,21 +1,43 @@
 //! A map from offsets in the cleaned text back to offsets in the reader's text.
 
-/// Maps cleaned byte offsets to original byte offsets, segment by segment.
+/// One run of cleaned text and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seg {
+    /// Where the run starts in the cleaned text.
+    clean: usize,
+    /// Where it starts in the original.
+    orig: usize,
+    /// `None` for bytes copied unchanged (cleaned and original advance together); for text
+    /// the cleaner made up (a separator, a normalised quote or space), where the original
+    /// material it stands for ends. Offsets inside made-up text map to `orig`, since its
+    /// bytes have no counterpart of their own; the end of the text maps to this end.
+    orig_end: Option<usize>,
+}
+
+/// Maps cleaned byte offsets to original byte offsets, segment by segment. A cleaned char
+/// boundary always maps to an original char boundary, provided the builder was given char
+/// boundaries.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OffsetMap {
-    /// `(clean_start, orig_start)` of each run of bytes copied contiguously.
-    segs: Vec<(usize, usize)>,
+    segs: Vec<Seg>,
+    /// Length of the cleaned text.
+    len: usize,
 }
 
 impl OffsetMap {
     /// The original offset of cleaned offset `clean`.
     pub fn to_original(&self, clean: usize) -> usize {
-        let i = self.segs.partition_point(|&(c, _)| c <= clean);
+        let i = self.segs.partition_point(|s| s.clean <= clean);
         if i == 0 {
             return clean;
         }
-        let (c, o) = self.segs[i - 1];
-        o + (clean - c)
+        let s = self.segs[i - 1];
+        match s.orig_end {
+            None => s.orig + (clean - s.clean),
+            // The end of made-up text that nothing follows: past what it replaced.
+            Some(end) if clean >= self.len && clean > s.clean => end,
+            Some(_) => s.orig,
+        }
     }
 
     /// Number of segments (for tests and diagnostics).
@@ -44,25 +66,39 @@ impl Builder {
         Self::default()
     }
 
-    /// Appends `s`, which starts at `orig` in the original text.
+    /// Appends `s`, copied unchanged from original offset `orig` (a char boundary).
     pub fn push(&mut self, s: &str, orig: usize) {
         if s.is_empty() {
             return;
         }
         if self.next_orig != Some(orig) {
-            self.map.segs.push((self.text.len(), orig));
+            self.map.segs.push(Seg {
+                clean: self.text.len(),
+                orig,
+                orig_end: None,
+            });
         }
         self.text.push_str(s);
         self.next_orig = Some(orig + s.len());
     }
 
-    /// Appends text that has no source of its own (a separator or a replacement)
-    /// and attributes it to original offset `orig`.
+    /// Appends text that has no source of its own (a separator) and attributes it to
+    /// original offset `orig`, which must be a char boundary.
     pub fn push_synthetic(&mut self, s: &str, orig: usize) {
+        self.push_replacement(s, orig, orig);
+    }
+
+    /// Appends text that stands for the original bytes `orig..orig_end` (a curly quote
+    /// written as `"`, a no-break space as a space); both ends must be char boundaries.
+    pub fn push_replacement(&mut self, s: &str, orig: usize, orig_end: usize) {
         if s.is_empty() {
             return;
         }
-        self.map.segs.push((self.text.len(), orig));
+        self.map.segs.push(Seg {
+            clean: self.text.len(),
+            orig,
+            orig_end: Some(orig_end.max(orig)),
+        });
         self.text.push_str(s);
         self.next_orig = None;
     }
@@ -80,8 +116,8 @@ impl Builder {
             }
             self.text.pop();
         }
-        while let Some(&(c, _)) = self.map.segs.last() {
-            if c >= self.text.len() && c > 0 {
+        while let Some(s) = self.map.segs.last() {
+            if s.clean >= self.text.len() && s.clean > 0 {
                 self.map.segs.pop();
             } else {
                 break;
@@ -91,7 +127,8 @@ impl Builder {
     }
 
     /// Finishes: the text and its map.
-    pub fn finish(self) -> (String, OffsetMap) {
+    pub fn finish(mut self) -> (String, OffsetMap) {
+        self.map.len = self.text.len();
         (self.text, self.map)
     }
 }
@@ -116,5 +153,34 @@ mod tests {
                 assert_eq!(&orig[m.to_original(i)..m.to_original(i) + 1], &t[i..i + 1]);
             }
         }
+    }
+
+    #[test]
+    fn replacements_map_to_char_boundaries() {
+        // `“x”` (curly quotes, 3 bytes each) cleaned to `"x"`.
+        let orig = "\u{201c}x\u{201d}";
+        let mut b = Builder::new();
+        b.push_replacement("\"", 0, 3);
+        b.push("x", 3);
+        b.push_replacement("\"", 4, 7);
+        let (t, m) = b.finish();
+        assert_eq!(t, "\"x\"");
+        assert_eq!(m.to_original(0), 0);
+        assert_eq!(m.to_original(1), 3);
+        assert_eq!(m.to_original(2), 4);
+        assert_eq!(m.to_original(3), orig.len());
+    }
+
+    #[test]
+    fn inside_a_separator_maps_to_its_start() {
+        let mut b = Builder::new();
+        b.push("a", 0);
+        b.push_synthetic("\n\n", 1);
+        b.push("b", 4);
+        let (_, m) = b.finish();
+        assert_eq!(m.to_original(1), 1);
+        assert_eq!(m.to_original(2), 1);
+        assert_eq!(m.to_original(3), 4);
+        assert_eq!(m.to_original(4), 5);
     }
 }

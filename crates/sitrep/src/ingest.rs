@@ -1,10 +1,15 @@
 //! `sitrep ingest`: read files, folders, archives, WARC files, web pages and feeds into the
 //! store. Parsing runs in parallel; one thread writes. A bad source never stops the batch.
+//!
+//! Feeds fetched by URL are read item by item: items seen by an earlier ingest of the same
+//! feed are skipped, and an item that only summarises a page has that page fetched (through
+//! the same polite fetcher) and stored instead of the summary. `sitrep watch` runs the same
+//! batch every interval.
 
 mod archive;
-mod fetch;
+pub(crate) mod fetch;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,10 +19,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
-use sitrep_core::read::ReadOptions;
+use sitrep_core::read::{FeedItem, ReadOptions};
 use sitrep_core::{Pipeline, PipelineOptions};
 use sitrep_store::dedup::sha256_hex;
-use sitrep_store::{DocOutcome, IngestState, PreparedDoc, SourceWrite, Store};
+use sitrep_store::{DocOutcome, IngestState, PreparedDoc, SourceWrite, Store, Validators};
 
 use crate::translate::TranslateConfig;
 
@@ -28,31 +33,60 @@ pub struct IngestArgs {
     /// http(s) URLs of pages or feeds.
     #[arg(required = true)]
     inputs: Vec<String>,
-    /// Data folder of the store.
-    #[arg(long, default_value = sitrep_store::DEFAULT_DATA_DIR)]
-    data: PathBuf,
     /// Process again the local sources that failed before (URLs are always fetched again).
     #[arg(long)]
     retry_failed: bool,
-    /// Allow fetching from loopback, private and link-local addresses.
+    #[command(flatten)]
+    opts: CollectOptions,
+}
+
+/// Options shared by `sitrep ingest` and `sitrep watch`.
+#[derive(Args, Clone)]
+pub struct CollectOptions {
+    /// Data folder of the store.
+    #[arg(long, default_value = sitrep_store::DEFAULT_DATA_DIR)]
+    pub data: PathBuf,
+    /// Allow fetching from (and webhooks to) loopback, private and link-local addresses.
     #[arg(long)]
-    allow_private: bool,
+    pub allow_private: bool,
     /// HTTP timeout per request, in seconds.
     #[arg(long, default_value_t = 30.0)]
-    timeout: f64,
+    pub timeout: f64,
     /// Least time between two requests to the same host, in milliseconds.
     #[arg(long, default_value_t = 1000)]
-    host_delay_ms: u64,
+    pub host_delay_ms: u64,
     /// Largest file, archive entry or download accepted, in bytes.
     #[arg(long, default_value_t = 50 * 1024 * 1024)]
-    max_bytes: u64,
+    pub max_bytes: u64,
     /// Largest total an archive may expand to, in bytes.
     #[arg(long, default_value_t = 1024 * 1024 * 1024)]
-    max_archive_bytes: u64,
+    pub max_archive_bytes: u64,
     /// Translate non-English documents into English after the batch is stored: `apertium`,
     /// `libretranslate=URL` or `none`.
     #[arg(long, default_value = "none", value_parser = TranslateConfig::parse_arg)]
-    translate: TranslateConfig,
+    pub translate: TranslateConfig,
+    /// Address of the web interface (`sitrep serve`), for the document links that watchlist
+    /// webhooks send.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub server_url: String,
+}
+
+impl CollectOptions {
+    /// The HTTP timeout.
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs_f64(self.timeout.clamp(0.1, 3600.0))
+    }
+
+    /// The pipeline these options ask for.
+    pub fn pipeline(&self) -> Result<Pipeline> {
+        Pipeline::new(PipelineOptions {
+            read: ReadOptions {
+                max_bytes: self.max_bytes,
+            },
+            ..PipelineOptions::default()
+        })
+        .context("building the pipeline")
+    }
 }
 
 /// One thing to ingest.
@@ -83,12 +117,68 @@ impl Job {
 /// What processing one job gave.
 enum Outcome {
     Write(SourceWrite),
+    /// A feed read item by item.
+    Feed(Box<FeedWrite>),
     Skip,
+    /// A conditional request answered `304 Not Modified`.
+    NotModified,
     Fail {
         key: String,
         hash: Option<String>,
         reason: String,
     },
+}
+
+/// What one fetched feed gave: its new items, the pages of summary-only items, and what to
+/// remember for the next poll.
+struct FeedWrite {
+    /// The feed URL (ingest key).
+    feed: String,
+    /// The feed's own source: items stored as they are (possibly none, which still records
+    /// the feed as done with its new hash).
+    main: SourceWrite,
+    /// Pages fetched for summary-only items, one source each (keyed by the item's link).
+    pages: Vec<SourceWrite>,
+    /// Items seen for the first time (remembered once written).
+    new_items: Vec<String>,
+    /// Items skipped: seen before, or their page already stored.
+    seen: usize,
+    /// Linked pages that could not be used: (link, reason); the summary was stored.
+    page_failures: Vec<(String, String)>,
+    /// Items that could not be processed: (item key, reason).
+    item_failures: Vec<(String, String)>,
+    /// The feed's ETag / Last-Modified.
+    validators: Validators,
+}
+
+/// What the store remembers of each feed before a batch: HTTP validators and seen items.
+#[derive(Default)]
+struct FeedMemory {
+    validators: HashMap<String, Validators>,
+    seen: HashMap<String, HashSet<String>>,
+}
+
+/// What one batch did.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Ids of the documents stored.
+    pub stored_ids: Vec<i64>,
+    /// Ids stored that need translation.
+    pub to_translate: Vec<i64>,
+    /// Documents not stored because they duplicate stored ones.
+    pub duplicates: usize,
+    /// Sources that failed.
+    pub failed: usize,
+    /// Sources skipped because their bytes are unchanged.
+    pub skipped: usize,
+    /// URLs the server said were not modified.
+    pub not_modified: usize,
+    /// Feed items skipped because an earlier ingest saw them.
+    pub seen_items: usize,
+    /// Pages fetched for summary-only feed items.
+    pub pages_fetched: usize,
+    /// Summary-only items whose page could not be used (the summary was stored).
+    pub pages_failed: usize,
 }
 
 fn ext_of(name: &str) -> String {
@@ -250,7 +340,8 @@ fn run_job(
     job: &Job,
     pipeline: &Pipeline,
     known: &HashMap<String, (IngestState, Option<String>)>,
-    args: &IngestArgs,
+    retry_failed: bool,
+    max_bytes: u64,
 ) -> Outcome {
     match job {
         Job::Refused { key, reason } => Outcome::Fail {
@@ -265,7 +356,7 @@ fn run_job(
             process(
                 pipeline,
                 known,
-                args.retry_failed,
+                retry_failed,
                 key,
                 source,
                 bytes.clone(),
@@ -273,7 +364,7 @@ fn run_job(
             )
         }
         Job::File { key, path } => {
-            let bytes = match read_file(path, args.max_bytes) {
+            let bytes = match read_file(path, max_bytes) {
                 Ok(b) => b,
                 Err(reason) => {
                     return Outcome::Fail {
@@ -284,7 +375,7 @@ fn run_job(
                 }
             };
             let ext = ext_of(key);
-            process(pipeline, known, args.retry_failed, key, key, bytes, &ext)
+            process(pipeline, known, retry_failed, key, key, bytes, &ext)
         }
         Job::Url(_) => unreachable!("URLs are fetched by the fetch thread"),
     }
@@ -315,48 +406,236 @@ fn fetch_job(
     fetcher: &mut fetch::Fetcher,
     pipeline: &Pipeline,
     known: &HashMap<String, (IngestState, Option<String>)>,
+    memory: &FeedMemory,
 ) -> Outcome {
-    match fetcher.get(url) {
-        Ok(f) => {
-            let mut ext = ext_of(&f.url);
-            if let Some(ct) = &f.content_type {
-                if ct.contains("html") {
-                    ext = "html".into();
-                }
+    let f = match fetcher.get_conditional(url, memory.validators.get(url)) {
+        Ok(fetch::Conditional::Changed(f)) => f,
+        Ok(fetch::Conditional::NotModified) => return Outcome::NotModified,
+        Err(reason) => {
+            return Outcome::Fail {
+                key: url.to_string(),
+                hash: None,
+                reason,
             }
-            // URLs are always fetched again; `retry_failed` only matters for local files.
-            process(pipeline, known, true, url, &f.url, f.bytes, &ext)
         }
-        Err(reason) => Outcome::Fail {
-            key: url.to_string(),
-            hash: None,
-            reason,
-        },
+    };
+    let mut ext = ext_of(&f.url);
+    if let Some(ct) = &f.content_type {
+        if ct.contains("html") {
+            ext = "html".into();
+        }
     }
+    let read = &pipeline.options().read;
+    if let Ok(Some(items)) = sitrep_core::read::read_feed_items(&f.url, &f.bytes, &ext, read) {
+        return feed_job(url, f, items, fetcher, pipeline, known, memory);
+    }
+    // URLs are always fetched again; `retry_failed` only matters for local files.
+    process(pipeline, known, true, url, &f.url, f.bytes, &ext)
+}
+
+fn is_done(known: &HashMap<String, (IngestState, Option<String>)>, key: &str) -> bool {
+    matches!(
+        known.get(key),
+        Some((IngestState::Done | IngestState::Duplicate, _))
+    )
+}
+
+/// A feed, item by item: seen items skipped, summary-only items replaced by their page.
+fn feed_job(
+    url: &str,
+    f: fetch::Fetched,
+    items: Vec<FeedItem>,
+    fetcher: &mut fetch::Fetcher,
+    pipeline: &Pipeline,
+    known: &HashMap<String, (IngestState, Option<String>)>,
+    memory: &FeedMemory,
+) -> Outcome {
+    let hash = sha256_hex(&f.bytes);
+    if let Some((IngestState::Done | IngestState::Duplicate, Some(h))) = known.get(url) {
+        if *h == hash {
+            return Outcome::Skip;
+        }
+    }
+    let empty = HashSet::new();
+    let seen = memory.seen.get(url).unwrap_or(&empty);
+    let mut w = FeedWrite {
+        feed: url.to_string(),
+        main: SourceWrite {
+            source: url.to_string(),
+            content_hash: hash,
+            original: Vec::new(),
+            docs: Vec::new(),
+        },
+        pages: Vec::new(),
+        new_items: Vec::new(),
+        seen: 0,
+        page_failures: Vec::new(),
+        item_failures: Vec::new(),
+        validators: f.validators,
+    };
+    for item in items {
+        if seen.contains(&item.key) || w.new_items.contains(&item.key) {
+            w.seen += 1;
+            continue;
+        }
+        w.new_items.push(item.key.clone());
+        if item.raw.text.trim().is_empty() {
+            continue;
+        }
+        if item.summary_only() {
+            let link = item.link.clone().unwrap_or_default();
+            if is_done(known, &link) {
+                // Its page was stored by an earlier ingest (of the page, or of this feed).
+                w.seen += 1;
+                continue;
+            }
+            match linked_page(fetcher, pipeline, &link, &item) {
+                Ok(page) => {
+                    w.pages.push(page);
+                    continue;
+                }
+                Err(reason) => w.page_failures.push((link, reason)),
+            }
+        }
+        let key = item.key;
+        match pipeline
+            .process_raw(item.raw)
+            .map_err(|e| e.to_string())
+            .and_then(|d| PreparedDoc::new(d).map_err(|e| e.to_string()))
+        {
+            Ok(p) => w.main.docs.push(p),
+            Err(reason) => w.item_failures.push((key, reason)),
+        }
+    }
+    if !w.main.docs.is_empty() {
+        w.main.original = f.bytes;
+    }
+    Outcome::Feed(Box::new(w))
+}
+
+/// Fetches the page a summary-only item links to and reads it as the item's document, with
+/// the item's title, date, author and outlet where the page states none.
+fn linked_page(
+    fetcher: &mut fetch::Fetcher,
+    pipeline: &Pipeline,
+    link: &str,
+    item: &FeedItem,
+) -> std::result::Result<SourceWrite, String> {
+    let page = fetcher.get(link)?;
+    let ext = match &page.content_type {
+        Some(ct) if ct.contains("html") => "html".to_string(),
+        _ => ext_of(&page.url),
+    };
+    let raws =
+        sitrep_core::read::read_bytes(&page.url, &page.bytes, &ext, &pipeline.options().read)
+            .map_err(|e| strip_prefix(&e.to_string(), &page.url))?;
+    let mut docs = Vec::with_capacity(raws.len());
+    for mut raw in raws {
+        if raw.format == sitrep_core::document::Format::Feed {
+            return Err("the link leads to a feed, not a page".into());
+        }
+        let from = &item.raw.meta;
+        let m = &mut raw.meta;
+        m.title = m.title.take().or_else(|| from.title.clone());
+        m.published = m.published.take().or_else(|| from.published.clone());
+        m.author = m.author.take().or_else(|| from.author.clone());
+        m.outlet = m.outlet.take().or_else(|| from.outlet.clone());
+        m.url = m.url.take().or_else(|| Some(link.to_string()));
+        let d = pipeline
+            .process_raw(raw)
+            .map_err(|e| strip_prefix(&e.to_string(), &page.url))?;
+        // A page whose main text is shorter than the summary (a paywall, a consent wall)
+        // says less than the item: keep the summary.
+        if d.text.chars().count() < item.body_chars {
+            return Err("the page has less text than the item's summary".into());
+        }
+        docs.push(PreparedDoc::new(d).map_err(|e| e.to_string())?);
+    }
+    Ok(SourceWrite {
+        source: link.to_string(),
+        content_hash: sha256_hex(&page.bytes),
+        original: page.bytes,
+        docs,
+    })
 }
 
 /// Runs `sitrep ingest`.
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let start = Instant::now();
-    let mut store = Store::open(&args.data)
-        .with_context(|| format!("opening the store in {}", args.data.display()))?;
-    let pipeline = Pipeline::new(PipelineOptions {
-        read: ReadOptions {
-            max_bytes: args.max_bytes,
-        },
-        ..PipelineOptions::default()
-    })
-    .context("building the pipeline")?;
+    let opts = &args.opts;
+    let mut store = Store::open(&opts.data)
+        .with_context(|| format!("opening the store in {}", opts.data.display()))?;
+    let pipeline = opts.pipeline()?;
     // Before anything is ingested, so that a missing backend is said at once.
-    let translator = args.translate.build().context("setting up --translate")?;
-    let mut to_translate: Vec<i64> = Vec::new();
+    let translator = opts.translate.build().context("setting up --translate")?;
+    let progress = std::io::stderr().is_terminal();
+    let b = run_batch(
+        &mut store,
+        &pipeline,
+        &args.inputs,
+        opts,
+        args.retry_failed,
+        progress,
+    )?;
+    if !b.to_translate.is_empty() {
+        translate_stored(&mut store, translator.as_ref(), &b.to_translate)?;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let stored = b.stored_ids.len();
+    let rate = if secs > 0.0 {
+        (stored + b.duplicates) as f64 / secs
+    } else {
+        0.0
+    };
+    let mut extra = String::new();
+    if b.skipped + b.not_modified > 0 {
+        extra.push_str(&format!(
+            " ({} unchanged sources skipped)",
+            b.skipped + b.not_modified
+        ));
+    }
+    if b.seen_items > 0 {
+        extra.push_str(&format!(", {} feed items seen before", b.seen_items));
+    }
+    if b.pages_fetched + b.pages_failed > 0 {
+        extra.push_str(&format!(
+            ", {} linked pages fetched for summary-only items ({} kept as summaries)",
+            b.pages_fetched, b.pages_failed
+        ));
+    }
+    eprintln!(
+        "ingested {stored}, duplicates {}, failed {} in {secs:.1} s ({rate:.1} docs/s){extra}",
+        b.duplicates, b.failed
+    );
+    crate::webhook::notify(
+        &mut store,
+        &b.stored_ids,
+        &crate::webhook::Settings::from(opts),
+    );
+    Ok(if b.failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One batch: expands the inputs, processes and writes them, and syncs the index. Prints a
+/// line per failed source; shows a progress bar when `progress`.
+pub fn run_batch(
+    store: &mut Store,
+    pipeline: &Pipeline,
+    inputs: &[String],
+    opts: &CollectOptions,
+    retry_failed: bool,
+    progress: bool,
+) -> Result<Batch> {
     let caps = archive::Caps {
-        entry: args.max_bytes,
-        total: args.max_archive_bytes,
+        entry: opts.max_bytes,
+        total: opts.max_archive_bytes,
         entries: 100_000,
     };
     let mut jobs = Vec::new();
-    discover(&args.inputs, &caps, &mut jobs);
+    discover(inputs, &caps, &mut jobs);
     let known: HashMap<String, (IngestState, Option<String>)> = store
         .db()
         .statuses(None)?
@@ -368,8 +647,19 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
 
     let (urls, local): (Vec<Job>, Vec<Job>) =
         jobs.into_iter().partition(|j| matches!(j, Job::Url(_)));
+    let mut memory = FeedMemory::default();
+    for j in &urls {
+        let u = j.key();
+        if let Some(v) = store.db().http_validators(u)? {
+            memory.validators.insert(u.to_string(), v);
+        }
+        let seen = store.db().seen_feed_items(u)?;
+        if !seen.is_empty() {
+            memory.seen.insert(u.to_string(), seen);
+        }
+    }
     let total = (urls.len() + local.len()) as u64;
-    let bar = if std::io::stderr().is_terminal() {
+    let bar = if progress {
         let pb = indicatif::ProgressBar::new(total);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{bar:30} {pos}/{len} sources  {per_sec}  ETA {eta}  {wide_msg}",
@@ -380,24 +670,43 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     } else {
         None
     };
-    let fetch_opts = fetch::FetchOptions {
-        allow_private: args.allow_private,
-        timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
-        max_bytes: args.max_bytes,
-        host_delay: Duration::from_millis(args.host_delay_ms),
+    let say = |line: String| match &bar {
+        Some(pb) => pb.println(line),
+        None => eprintln!("{line}"),
     };
+    let fetch_opts = fetch::FetchOptions {
+        allow_private: opts.allow_private,
+        timeout: opts.timeout(),
+        max_bytes: opts.max_bytes,
+        host_delay: Duration::from_millis(opts.host_delay_ms),
+    };
+    let translate = !opts.translate.is_none();
 
-    let (mut stored, mut dups, mut failed, mut skipped) = (0usize, 0usize, 0usize, 0usize);
+    let mut b = Batch::default();
+    let record = |store: &mut Store, w: &SourceWrite, b: &mut Batch| -> Result<()> {
+        for (o, p) in store.write(w)?.into_iter().zip(&w.docs) {
+            match o {
+                DocOutcome::Stored(id) => {
+                    b.stored_ids.push(id);
+                    if translate && sitrep_core::translate::needs_translation(&p.doc) {
+                        b.to_translate.push(id);
+                    }
+                }
+                DocOutcome::Duplicate { .. } => b.duplicates += 1,
+            }
+        }
+        Ok(())
+    };
     std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = mpsc::sync_channel::<Outcome>(64);
-        let (pipeline, known, args) = (&pipeline, &known, &args);
+        let (known, memory) = (&known, &memory);
         let tx_urls = tx.clone();
         scope.spawn(move || {
             let mut fetcher = fetch::Fetcher::new(fetch_opts);
             for j in &urls {
                 if let Job::Url(u) = j {
                     if tx_urls
-                        .send(fetch_job(u, &mut fetcher, pipeline, known))
+                        .send(fetch_job(u, &mut fetcher, pipeline, known, memory))
                         .is_err()
                     {
                         return;
@@ -407,41 +716,62 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         });
         scope.spawn(move || {
             local.par_iter().for_each_with(tx, |tx, j| {
-                let _ = tx.send(run_job(j, pipeline, known, args));
+                let _ = tx.send(run_job(j, pipeline, known, retry_failed, opts.max_bytes));
             });
         });
         for outcome in rx {
             match outcome {
-                Outcome::Skip => skipped += 1,
-                Outcome::Write(w) => {
-                    for (o, p) in store.write(&w)?.into_iter().zip(&w.docs) {
-                        match o {
-                            DocOutcome::Stored(id) => {
-                                stored += 1;
-                                if !args.translate.is_none()
-                                    && sitrep_core::translate::needs_translation(&p.doc)
-                                {
-                                    to_translate.push(id);
-                                }
-                            }
-                            DocOutcome::Duplicate { .. } => dups += 1,
-                        }
+                Outcome::Skip => b.skipped += 1,
+                Outcome::NotModified => b.not_modified += 1,
+                Outcome::Write(w) => record(store, &w, &mut b)?,
+                Outcome::Feed(fw) => {
+                    for page in &fw.pages {
+                        record(store, page, &mut b)?;
+                    }
+                    record(store, &fw.main, &mut b)?;
+                    b.pages_fetched += fw.pages.len();
+                    b.pages_failed += fw.page_failures.len();
+                    b.seen_items += fw.seen;
+                    let db = store.db_mut();
+                    db.mark_feed_items_seen(&fw.feed, &fw.new_items)?;
+                    db.set_http_validators(&fw.feed, &fw.validators)?;
+                    for (link, reason) in &fw.page_failures {
+                        say(format!(
+                            "sitrep: {}: linked page {link}: {reason}; the item's summary was stored instead",
+                            fw.feed
+                        ));
+                    }
+                    if let Some((link, reason)) = fw.page_failures.first() {
+                        let n = fw.page_failures.len();
+                        db.add_status_note(
+                            &fw.feed,
+                            &format!("{n} linked page(s) not fetched, summaries stored instead (first: {link}: {reason})"),
+                        )?;
+                    }
+                    for (key, reason) in &fw.item_failures {
+                        say(format!("sitrep: {}: item {key}: {reason}", fw.feed));
+                    }
+                    if let Some((key, reason)) = fw.item_failures.first() {
+                        let n = fw.item_failures.len();
+                        db.add_status_note(
+                            &fw.feed,
+                            &format!("{n} item(s) not stored (first: {key}: {reason})"),
+                        )?;
                     }
                 }
                 Outcome::Fail { key, hash, reason } => {
-                    failed += 1;
+                    b.failed += 1;
                     store.fail(&key, hash.as_deref(), &reason)?;
-                    let line = format!("sitrep: {key}: {reason}");
-                    match &bar {
-                        Some(pb) => pb.println(line),
-                        None => eprintln!("{line}"),
-                    }
+                    say(format!("sitrep: {key}: {reason}"));
                 }
             }
             if let Some(pb) = &bar {
                 pb.inc(1);
                 pb.set_message(format!(
-                    "{stored} stored, {dups} duplicates, {failed} failed"
+                    "{} stored, {} duplicates, {} failed",
+                    b.stored_ids.len(),
+                    b.duplicates,
+                    b.failed
                 ));
             }
         }
@@ -451,32 +781,13 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
-    if !to_translate.is_empty() {
-        translate_stored(&mut store, translator.as_ref(), &to_translate)?;
-    }
-    let secs = start.elapsed().as_secs_f64();
-    let rate = if secs > 0.0 {
-        (stored + dups) as f64 / secs
-    } else {
-        0.0
-    };
-    let skip = if skipped > 0 {
-        format!(" ({skipped} unchanged sources skipped)")
-    } else {
-        String::new()
-    };
-    eprintln!("ingested {stored}, duplicates {dups}, failed {failed} in {secs:.1} s ({rate:.1} docs/s){skip}");
-    Ok(if failed > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(b)
 }
 
 /// The translation pass, after the batch is stored and indexed (so translation never holds
 /// up the ingestion of other documents): a few worker threads translate, this thread loads
 /// the documents and writes the translations.
-fn translate_stored(
+pub(crate) fn translate_stored(
     store: &mut Store,
     translator: &dyn sitrep_core::translate::Translator,
     ids: &[i64],

@@ -7,6 +7,8 @@ mod serve;
 mod status;
 mod timeline;
 mod translate;
+mod watch;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -28,6 +30,8 @@ enum Command {
     Timeline(timeline::TimelineArgs),
     /// Collect files, folders, archives, WARC files, pages and feeds into the store.
     Ingest(ingest::IngestArgs),
+    /// Poll feeds every interval and ingest only their new items.
+    Watch(watch::WatchArgs),
     /// Search the store.
     Search(search::SearchArgs),
     /// Show what the store holds and which sources failed.
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => serve::demo(args),
         Command::Export(args) => serve::export(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Watch(args) => watch::run(args),
         Command::Search(args) => search::run(args),
         Command::Status(args) => status::run(args),
     };

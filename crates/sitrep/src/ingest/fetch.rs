@@ -7,6 +7,7 @@ use std::io::Read;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
+use sitrep_store::Validators;
 use url::Url;
 
 /// The User-Agent header sent with every request.
@@ -38,6 +39,16 @@ pub struct Fetched {
     pub bytes: Vec<u8>,
     /// The Content-Type header.
     pub content_type: Option<String>,
+    /// The `ETag` and `Last-Modified` headers, to make the next request conditional.
+    pub validators: Validators,
+}
+
+/// What a conditional request gave.
+pub enum Conditional {
+    /// The resource changed (or the server ignores validators): its new body.
+    Changed(Fetched),
+    /// `304 Not Modified`: the copy fetched last time is still current.
+    NotModified,
 }
 
 /// True for addresses that must not be fetched without `--allow-private`.
@@ -100,8 +111,9 @@ fn resolve_checked(host: &str, port: u16, allow_private: bool) -> std::io::Resul
 }
 
 /// The resolver ureq connects through: every connection, redirects included, is checked.
-struct GuardedResolver {
-    allow_private: bool,
+pub struct GuardedResolver {
+    /// Allow loopback, private and link-local addresses.
+    pub allow_private: bool,
 }
 
 impl ureq::Resolver for GuardedResolver {
@@ -125,8 +137,14 @@ impl ureq::Resolver for GuardedResolver {
 /// A robots.txt group: its user agents and its (allow, path pattern) rules.
 type Group = (Vec<String>, Vec<(bool, String)>);
 
-/// One response: status, Location, Content-Type, body.
-type Response = (u16, Option<String>, Option<String>, Vec<u8>);
+/// One response, read whole.
+struct Response {
+    status: u16,
+    location: Option<String>,
+    content_type: Option<String>,
+    validators: Validators,
+    body: Vec<u8>,
+}
 
 /// robots.txt rules of one group.
 #[derive(Debug, Default, Clone)]
@@ -310,11 +328,20 @@ impl Fetcher {
         self.last.insert(host.to_string(), Instant::now());
     }
 
-    /// One request, no redirect following: (status, location, content type, body).
-    fn request(&mut self, u: &Url) -> Result<Response, String> {
+    /// One request, no redirect following; `cond` makes it conditional.
+    fn request(&mut self, u: &Url, cond: Option<&Validators>) -> Result<Response, String> {
         self.check_host(u)?;
         self.wait_turn(u.host_str().unwrap_or(""));
-        let resp = match self.agent.get(u.as_str()).call() {
+        let mut req = self.agent.get(u.as_str());
+        if let Some(v) = cond {
+            if let Some(e) = &v.etag {
+                req = req.set("If-None-Match", e);
+            }
+            if let Some(m) = &v.last_modified {
+                req = req.set("If-Modified-Since", m);
+            }
+        }
+        let resp = match req.call() {
             Ok(r) => r,
             Err(ureq::Error::Status(code, _)) => return Err(format!("HTTP {code}")),
             Err(ureq::Error::Transport(t)) => {
@@ -334,6 +361,16 @@ impl Fetcher {
         let status = resp.status();
         let location = resp.header("location").map(str::to_string);
         let ctype = resp.header("content-type").map(str::to_string);
+        let header = |name: &str| {
+            resp.header(name)
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && v.len() <= 512)
+                .map(str::to_string)
+        };
+        let validators = Validators {
+            etag: header("etag"),
+            last_modified: header("last-modified"),
+        };
         if let Some(len) = resp
             .header("content-length")
             .and_then(|l| l.parse::<u64>().ok())
@@ -361,15 +398,21 @@ impl Fetcher {
         if body.len() as u64 > self.opts.max_bytes {
             return Err(format!("too large (over {} bytes)", self.opts.max_bytes));
         }
-        Ok((status, location, ctype, body))
+        Ok(Response {
+            status,
+            location,
+            content_type: ctype,
+            validators,
+            body,
+        })
     }
 
     fn robots_allow(&mut self, u: &Url) -> Result<bool, String> {
         let origin = u.origin().ascii_serialization();
         if !self.robots.contains_key(&origin) {
             let robots_url = u.join("/robots.txt").map_err(|e| e.to_string())?;
-            let rules = match self.request(&robots_url) {
-                Ok((200, _, _, body)) => Robots::parse(&String::from_utf8_lossy(&body)),
+            let rules = match self.request(&robots_url, None) {
+                Ok(r) if r.status == 200 => Robots::parse(&String::from_utf8_lossy(&r.body)),
                 Ok(_) => Robots::default(),
                 Err(e) if e.starts_with("refused:") => return Err(e),
                 Err(_) => Robots::default(),
@@ -386,6 +429,20 @@ impl Fetcher {
 
     /// Fetches a URL, following up to five redirects, each checked like the first request.
     pub fn get(&mut self, url: &str) -> Result<Fetched, String> {
+        match self.get_conditional(url, None)? {
+            Conditional::Changed(f) => Ok(f),
+            Conditional::NotModified => Err("HTTP 304 to an unconditional request".into()),
+        }
+    }
+
+    /// [`Fetcher::get`], sending `cond` (the validators of the last full response) so that
+    /// an unchanged resource comes back as [`Conditional::NotModified`] without a body.
+    pub fn get_conditional(
+        &mut self,
+        url: &str,
+        cond: Option<&Validators>,
+    ) -> Result<Conditional, String> {
+        let cond = cond.filter(|v| !v.is_empty());
         let mut u = Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
         for _ in 0..=MAX_REDIRECTS {
             if !matches!(u.scheme(), "http" | "https") {
@@ -394,15 +451,23 @@ impl Fetcher {
             if !self.robots_allow(&u)? {
                 return Err(format!("disallowed by robots.txt ({u})"));
             }
-            let (status, location, ctype, body) = self.request(&u)?;
+            let Response {
+                status,
+                location,
+                content_type,
+                validators,
+                body,
+            } = self.request(&u, cond)?;
             match status {
                 200..=299 => {
-                    return Ok(Fetched {
+                    return Ok(Conditional::Changed(Fetched {
                         url: u.to_string(),
                         bytes: body,
-                        content_type: ctype,
-                    })
+                        content_type,
+                        validators,
+                    }))
                 }
+                304 if cond.is_some() => return Ok(Conditional::NotModified),
                 300..=399 => {
                     let loc = location.ok_or_else(|| format!("HTTP {status} without Location"))?;
                     u = u

@@ -261,6 +261,7 @@ pub fn router(state: AppState) -> Router {
         .route("/timeline", get(pages::timeline))
         .route("/map", get(pages::map))
         .route("/brief", get(pages::brief))
+        .route("/watchlists", get(watch::page))
         .route("/watch/{id}/feed.atom", get(watch::feed))
         .route("/static/style.css", get(style))
         .route("/api/v1/openapi.json", get(api::openapi))

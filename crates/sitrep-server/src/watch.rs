@@ -323,6 +323,61 @@ pub async fn delete(
     }
 }
 
+/// `GET /watchlists`: every watchlist with its Atom feed, webhook origin and last delivery.
+pub async fn page(State(state): State<AppState>) -> axum::response::Html<String> {
+    let all = state.watchlists().all().to_vec();
+    let mut h = String::from("<h1>Watchlists</h1>");
+    if all.is_empty() {
+        h.push_str(
+            "<p>No watchlist yet: create one with <code>POST /api/v1/watchlists</code>.</p>",
+        );
+    } else {
+        h.push_str(
+            "<table><thead><tr><th>Name</th><th>Search</th><th>Feed</th><th>Webhook</th><th>Last delivery</th></tr></thead><tbody>",
+        );
+        for w in &all {
+            let v = view(&state, w);
+            let search: Vec<String> = [
+                ("q", &w.q),
+                ("entity", &w.entity),
+                ("type", &w.event_type),
+                ("lang", &w.lang),
+            ]
+            .iter()
+            .filter_map(|(k, v)| {
+                v.as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}: {}", esc(v)))
+            })
+            .collect();
+            let hook = v
+                .watchlist
+                .webhook
+                .as_deref()
+                .map_or_else(|| "—".to_string(), esc);
+            let last = match &v.last_delivery {
+                None => "—".to_string(),
+                Some(d) => format!(
+                    "{} {} ({} matches, {})",
+                    if d.ok { "delivered" } else { "failed:" },
+                    esc(&d.status),
+                    d.matches,
+                    esc(&d.at)
+                ),
+            };
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td><a href=\"/watch/{}/feed.atom\">Atom</a></td><td>{hook}</td><td>{last}</td></tr>",
+                esc(&w.name),
+                search.join("; "),
+                w.id
+            );
+        }
+        h.push_str("</tbody></table>");
+    }
+    axum::response::Html(crate::html::page("Watchlists", "", &h))
+}
+
 fn strip_tags(s: &str) -> String {
     s.replace("<b>", "").replace("</b>", "")
 }

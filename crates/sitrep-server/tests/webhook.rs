@@ -155,3 +155,47 @@ async fn openapi_describes_the_webhook() {
     assert!(doc["components"]["schemas"]["WebhookDelivery"].is_object());
     assert!(doc["components"]["schemas"]["NewWatchlist"]["properties"]["webhook"].is_object());
 }
+
+#[tokio::test]
+async fn watchlists_page_shows_the_webhook_origin_and_last_delivery() {
+    let state = state();
+    let app = router(state.clone());
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/api/v1/watchlists",
+        Some(r#"{"name":"<b>Gao</b>","q":"Gao","webhook":"https://hooks.example.org/SECRET"}"#),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    state
+        .store()
+        .db_mut()
+        .record_webhook_delivery(&WebhookDelivery {
+            watchlist_id: 1,
+            target: "https://hooks.example.org".into(),
+            ok: false,
+            status: "HTTP 500".into(),
+            matches: 4,
+            at: "2024-05-01T10:00:00Z".into(),
+        })
+        .unwrap();
+    let req = Request::builder()
+        .uri("/watchlists")
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = String::from_utf8(
+        axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(html.contains("&lt;b&gt;Gao&lt;/b&gt;"), "{html}");
+    assert!(html.contains("https://hooks.example.org/…"));
+    assert!(!html.contains("SECRET"));
+    assert!(html.contains("failed: HTTP 500 (4 matches"), "{html}");
+    assert!(html.contains("/watch/1/feed.atom"));
+}

@@ -66,44 +66,87 @@ const STOPWORDS: [(&str, &[&str]); 5] = [
     ),
 ];
 
+/// Function word → bit set of the languages (indices into [`STOPWORDS`]) that use it.
+static STOPWORD_INDEX: LazyLock<rustc_hash::FxHashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut m = rustc_hash::FxHashMap::default();
+    for (i, (_, list)) in STOPWORDS.iter().enumerate() {
+        for w in *list {
+            *m.entry(*w).or_insert(0u8) |= 1 << i;
+        }
+    }
+    m
+});
+
 /// A quick decision from function words, when one language clearly dominates:
-/// it spares the statistical detector on most paragraphs of running text.
+/// it spares the statistical detector on most paragraphs of running text. Either many
+/// hits with a wide margin, or at least three hits and none for any other language.
 fn by_stopwords(sample: &str) -> Option<&'static str> {
+    let index = &*STOPWORD_INDEX;
     let mut hits = [0usize; 5];
+    let mut buf = String::with_capacity(16);
     for w in sample
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty() && w.len() <= 8)
     {
-        let l = w.to_lowercase();
-        for (i, (_, list)) in STOPWORDS.iter().enumerate() {
-            if list.contains(&l.as_str()) {
-                hits[i] += 1;
+        let key = if w.bytes().all(|b| b.is_ascii_lowercase()) {
+            w
+        } else {
+            buf.clear();
+            buf.extend(w.chars().flat_map(char::to_lowercase));
+            buf.as_str()
+        };
+        if let Some(&mask) = index.get(key) {
+            for (i, h) in hits.iter_mut().enumerate() {
+                if mask & (1 << i) != 0 {
+                    *h += 1;
+                }
             }
         }
     }
-    let mut order: Vec<usize> = (0..5).collect();
+    let mut order = [0usize, 1, 2, 3, 4];
     order.sort_by_key(|&i| std::cmp::Reverse(hits[i]));
     let (top, second) = (hits[order[0]], hits[order[1]]);
-    (top >= 6 && top >= 4 * second.max(1)).then(|| STOPWORDS[order[0]].0)
+    let decided = (top >= 6 && top >= 4 * second.max(1)) || (top >= 3 && second == 0);
+    decided.then(|| STOPWORDS[order[0]].0)
 }
 
 /// The language of a paragraph: function words when they decide, else the fast detector
 /// on the first 400 characters.
 pub fn detect_paragraph(text: &str) -> Option<&'static str> {
-    let sample: String = text.chars().take(400).collect();
+    match paragraph_by_rules(text) {
+        Some(decided) => decided,
+        None => paragraph_statistical(text),
+    }
+}
+
+/// The first 400 characters of a paragraph: enough to tell its language.
+fn paragraph_sample(text: &str) -> &str {
+    let cut = text.char_indices().nth(400).map_or(text.len(), |(i, _)| i);
+    &text[..cut]
+}
+
+/// The cheap part of [`detect_paragraph`]: `Some(Some(code))` when the script or the
+/// function words settle the language, `Some(None)` when there are too few letters to
+/// judge, `None` when only the statistical detector can tell.
+pub fn paragraph_by_rules(text: &str) -> Option<Option<&'static str>> {
+    let sample = paragraph_sample(text);
     if sample.chars().filter(|c| c.is_alphabetic()).count() < 3 {
-        return None;
+        return Some(None);
     }
-    if let Some(ar) = by_script(&sample) {
-        return Some(ar);
+    if let Some(ar) = by_script(sample) {
+        return Some(Some(ar));
     }
-    if let Some(l) = by_stopwords(&sample) {
-        return Some(l);
-    }
+    by_stopwords(sample).map(Some)
+}
+
+/// The statistical part of [`detect_paragraph`]: lingua, in its accurate mode for short
+/// paragraphs and its fast mode for longer ones.
+pub fn paragraph_statistical(text: &str) -> Option<&'static str> {
+    let sample = paragraph_sample(text);
     if sample.chars().count() < 120 {
-        return detect(&sample);
+        return detect(sample);
     }
-    FAST.detect_language_of(&sample).map(code)
+    FAST.detect_language_of(sample).map(code)
 }
 
 fn by_script(sample: &str) -> Option<&'static str> {

@@ -70,9 +70,21 @@ impl Stage for LangStage {
         &[Field::Language]
     }
     fn process(&self, doc: &mut Document) -> Result<()> {
-        for p in &mut doc.paragraphs {
+        // Headings and bylines are short, and the statistical detector misfires on short
+        // text: unless their script or function words decide, they take the language of
+        // the body (judged first), and the detector runs only when the body has none.
+        let mut undecided = Vec::new();
+        for (i, p) in doc.paragraphs.iter_mut().enumerate() {
             let t = &doc.text[p.span.start..p.span.end];
-            p.language = lang::detect_paragraph(t).map(str::to_string);
+            let found = match lang::paragraph_by_rules(t) {
+                Some(decided) => decided,
+                None if p.kind == BlockKind::Body => lang::paragraph_statistical(t),
+                None => {
+                    undecided.push(i);
+                    None
+                }
+            };
+            p.language = found.map(str::to_string);
         }
         let body = doc
             .paragraphs
@@ -84,6 +96,14 @@ impl Stage for LangStage {
             l = lang::detect(&doc.text).unwrap_or("und");
         }
         doc.language = l.to_string();
+        for i in undecided {
+            let p = &mut doc.paragraphs[i];
+            p.language = if l == "und" {
+                lang::paragraph_statistical(&doc.text[p.span.start..p.span.end]).map(str::to_string)
+            } else {
+                Some(l.to_string())
+            };
+        }
         Ok(())
     }
 }

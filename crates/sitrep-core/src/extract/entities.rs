@@ -502,6 +502,9 @@ fn is_name_word(t: &Token) -> bool {
 }
 
 /// Longest knowledge-base name starting at token `pos`.
+///
+/// Spans grow one token at a time and the scan stops once the folded span is neither a
+/// name nor the start of a longer one, so a word that starts no name costs one key.
 fn kb_match(
     full: &str,
     toks: &[Token],
@@ -516,36 +519,42 @@ fn kb_match(
         .position(|t| t.kind == TokKind::Punct && t.text != "-" && t.text != "'")
         .unwrap_or(toks.len() - pos);
     let max = (kb.max_tokens() + 3).min(stop);
-    for len in (1..=max).rev() {
+    // "Le bilan": an article does not make the next word a name
+    let article = matches!(
+        lower(&toks[pos]).as_str(),
+        "the" | "le" | "la" | "les" | "l'"
+    );
+    let mut best = None;
+    for len in 1..=max {
         let last = &toks[pos + len - 1];
-        if toks[pos..pos + len]
-            .iter()
-            .any(|t| t.kind == TokKind::Punct && t.text != "-" && t.text != "'")
-        {
-            continue;
+        // a possessive ends a name: no longer span can match
+        if len >= 2 && toks[pos + len - 2].is_possessive() {
+            break;
         }
-        if toks[pos..pos + len - 1].iter().any(|t| t.is_possessive()) {
+        if !any_case && article && (len == 1 || !is_name_word(&toks[pos + 1])) {
+            if len >= 2 {
+                break;
+            }
             continue;
         }
         if !any_case && len > 1 && last.kind != TokKind::Word {
             continue;
         }
-        // "Le bilan": an article does not make the next word a name
-        let article = matches!(
-            lower(&toks[pos]).as_str(),
-            "the" | "le" | "la" | "les" | "l'"
-        );
-        if !any_case && article && (len == 1 || !is_name_word(&toks[pos + 1])) {
-            continue;
-        }
         let end = last.start + last.stem().len();
         let key = norm_key(&full[toks[pos].start..end]);
+        // an article or a bare elision folds to a key no longer span shares
+        if key.is_empty() || matches!(key.as_str(), "the" | "le" | "la" | "les" | "l") {
+            continue;
+        }
         let hits = kb.lookup(&key);
         if !hits.is_empty() {
-            return Some((len, hits.to_vec()));
+            best = Some((len, hits.to_vec()));
+        }
+        if !kb.is_key_prefix(&key) {
+            break;
         }
     }
-    None
+    best
 }
 
 fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {

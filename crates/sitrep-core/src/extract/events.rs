@@ -162,7 +162,8 @@ fn words_of(text: &str, base: usize) -> Vec<W> {
             }
         }
         if !w.is_empty() {
-            let off = text[s..e].find(w).unwrap_or(0);
+            // `w` is a subslice of `text[s..e]`: its offset is the pointer difference
+            let off = w.as_ptr() as usize - text[s..e].as_ptr() as usize;
             out.push(W {
                 s: base + s + off,
                 e: base + s + off + w.len(),
@@ -187,24 +188,54 @@ fn words_of(text: &str, base: usize) -> Vec<W> {
     out
 }
 
+// These patterns have no `\b`: a Unicode word boundary makes the regex crate leave its
+// fast automaton on any non-ASCII text (every French report), so `find_word` checks the
+// boundaries itself. Within an alternation no word may be a prefix of a later one
+// ("devraient" before "devrait"), or the shorter would win and fail the boundary check.
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b(?:(nearly|about|some|up to|more than|at least|around|approximately|over|almost|roughly|près de|environ|plus de|au moins|quelque)\s+)?",
+        r"(?i)(?:(nearly|about|some|up to|more than|at least|around|approximately|over|almost|roughly|près de|environ|plus de|au moins|quelque)\s+)?",
         r"(\d{1,3}(?:[,.\u{a0} ]\d{3})+|\d+)\s+",
-        r"(troops|soldiers|military|police|personnel|peacekeepers|people|civilians|dead|deaths|killed|refugees|displaced|fighters|militants|rebels|men|soldats|hommes|morts|tués|réfugiés|déplacés|combattants|personnes|casques bleus)\b"
+        r"(troops|soldiers|military|police|personnel|peacekeepers|people|civilians|deaths|dead|killed|refugees|displaced|fighters|militants|rebels|men|soldats|hommes|morts|tués|réfugiés|déplacés|combattants|personnes|casques bleus)"
     ))
     .expect("static regex")
 });
 
 static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(according to|said|says|told|stated|claimed|reported|selon|a déclaré|a affirmé|ont affirmé|a indiqué|d'après)\b")
+    Regex::new(r"(?i)according to|said|says|told|stated|claimed|reported|selon|a déclaré|a affirmé|ont affirmé|a indiqué|d'après")
         .expect("static regex")
 });
 
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(will|shall|expected|planned|plans to|scheduled|is due|are due|to be held|would|could|may|might|sera|seront|devrait|devraient|prévu|prévue)\b")
+    Regex::new(r"(?i)will|shall|expected|planned|plans to|scheduled|is due|are due|to be held|would|could|may|might|seront|sera|devraient|devrait|prévue|prévu")
         .expect("static regex")
 });
+
+/// A character of a word, as a regex's Unicode `\w` sees it (letters, digits, marks, `_`).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// The leftmost match of `re` at or after `from` that starts and ends on a word boundary:
+/// what `\b(?:...)\b` would find, for patterns that begin and end with a word character.
+fn find_word<'t>(re: &Regex, text: &'t str, mut from: usize) -> Option<regex::Match<'t>> {
+    while from <= text.len() {
+        let m = re.find_at(text, from)?;
+        let before = text[..m.start()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c));
+        let after = text[m.end()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !is_word_char(c));
+        if before && after {
+            return Some(m);
+        }
+        from = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
 
 const PASSIVE_AUX: &[&str] = &[
     "was",
@@ -291,7 +322,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             .filter(|(a, b, _)| *a >= s.start && *b <= s.end)
             .collect();
         let demonyms = demonym_countries(&ws, text, s.start, kb);
-        let future = FUTURE.is_match(text);
+        let future = find_word(&FUTURE, text, 0).is_some();
         for (kind, wi) in found {
             let trig = &ws[wi];
             let Some((date, conf)) = event_date(doc, si, trig.s, anchor.as_deref(), future) else {
@@ -516,23 +547,37 @@ fn country_of_place(doc: &Document, kb: &Kb, place: &str) -> Option<String> {
 }
 
 fn quantities(text: &str) -> Vec<Quantity> {
-    QUANTITY
-        .captures_iter(text)
-        .filter_map(|c| {
-            let num = c.get(2)?.as_str();
-            let digits: String = num.chars().filter(char::is_ascii_digit).collect();
-            let value: f64 = digits.parse().ok()?;
-            if (1900.0..=2100.0).contains(&value) && !num.contains([',', '.', ' ']) {
-                return None;
-            }
-            Some(Quantity {
-                value,
-                unit: c.get(3)?.as_str().to_lowercase(),
-                text: c.get(0)?.as_str().to_string(),
-                approximate: c.get(1).is_some(),
-            })
-        })
-        .collect()
+    // every quantity has a digit: most sentences need no regex run at all
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(m) = find_word(&QUANTITY, text, from) {
+        from = m.end();
+        let Some(c) = QUANTITY.captures_at(text, m.start()) else {
+            continue;
+        };
+        if let Some(q) = quantity(&c) {
+            out.push(q);
+        }
+    }
+    out
+}
+
+fn quantity(c: &regex::Captures) -> Option<Quantity> {
+    let num = c.get(2)?.as_str();
+    let digits: String = num.chars().filter(char::is_ascii_digit).collect();
+    let value: f64 = digits.parse().ok()?;
+    if (1900.0..=2100.0).contains(&value) && !num.contains([',', '.', ' ']) {
+        return None;
+    }
+    Some(Quantity {
+        value,
+        unit: c.get(3)?.as_str().to_lowercase(),
+        text: c.get(0)?.as_str().to_string(),
+        approximate: c.get(1).is_some(),
+    })
 }
 
 fn claimed_by(
@@ -541,7 +586,7 @@ fn claimed_by(
     base: usize,
     in_sent: &[(usize, usize, usize)],
 ) -> Option<String> {
-    let m = SPEECH.find(text)?;
+    let m = find_word(&SPEECH, text, 0)?;
     let at = base + m.start();
     let after = m.as_str().eq_ignore_ascii_case("according to")
         || m.as_str().eq_ignore_ascii_case("selon")

@@ -15,7 +15,7 @@
 //! spans are UTF-8 byte offsets lying on char boundaries.
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use regex::{Captures, Regex, RegexSet, SetMatches};
+use regex::{Captures, Regex};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -411,10 +411,11 @@ fn variants(words: &[&str], lower: bool, upper: bool) -> String {
     v.join("|")
 }
 
-/// A compiled pattern and its index in [`Pats::set`].
+/// A compiled pattern. Each runs on its own: a set of all of them, tried as a first pass
+/// to skip absent families, cost more than it saved (its overlapping automaton kept
+/// building new states on every document).
 struct Pat {
     re: Regex,
-    id: usize,
 }
 
 struct Pats {
@@ -451,8 +452,6 @@ struct Pats {
     ar_relday: Pat,
     ar_wd: Pat,
     ar_offset: Pat,
-    /// All patterns together: one pass tells which families occur at all.
-    set: RegexSet,
 }
 
 static PATS: LazyLock<Pats> = LazyLock::new(build_pats);
@@ -470,8 +469,7 @@ fn build_pats() -> Pats {
     let mon_fr_dmy = format!("{}|{}", mon_fr_full, fr_abbr);
     let mon_fr_my = format!("{}|(?:{})\\.", mon_fr_full, fr_abbr);
     let wd_fr = variants(&FR_WD, true, true);
-    let mut srcs: Vec<String> = Vec::new();
-    let mut t = |p: &str| -> Pat {
+    let t = |p: &str| -> Pat {
         let s = p
             .replace("<D>", D)
             .replace("<MON_EN_FULL>", &mon_en_full)
@@ -490,13 +488,9 @@ fn build_pats() -> Pats {
             .replace("<AR_MON>", AR_MONTHS)
             .replace("<AR_WD>", AR_WD);
         let re = Regex::new(&s).expect("static temporal pattern must compile");
-        srcs.push(s);
-        Pat {
-            re,
-            id: srcs.len() - 1,
-        }
+        Pat { re }
     };
-    let mut pats = Pats {
+    let pats = Pats {
         num_iso: t(r"(?P<y><D>{4})[-/.](?P<m><D>{1,2})[-/.](?P<d><D>{1,2})"),
         num_dmy: t(r"(?P<a><D>{1,2})[/.\-](?P<b><D>{1,2})[/.\-](?P<y><D>{4})"),
         year: t(r"(?P<mod><MOD_EN>|<MOD_FR>)?(?P<y><D>{4})"),
@@ -556,9 +550,7 @@ fn build_pats() -> Pats {
         ar_relday: t(r"أمس\s+الأول|أول\s+(?:من\s+)?أمس|أمس|البارحة|اليوم|غداً|بعد\s+غد"),
         ar_wd: t(r"(?:(?P<yawm>يوم)\s+)?(?P<wd><AR_WD>)(?:\s+(?P<r>الماضي|المقبل|القادم|الفائت))?"),
         ar_offset: t(r"اليوم\s+(?P<k>التالي|السابق)"),
-        set: RegexSet::empty(),
     };
-    pats.set = RegexSet::new(&srcs).expect("static temporal pattern set must compile");
     pats
 }
 
@@ -912,14 +904,10 @@ fn eq_any(w: &str, list: &[&str]) -> bool {
 
 fn scan<'t>(
     pat: &Pat,
-    present: &SetMatches,
     text: &'t str,
     out: &mut Vec<Cand>,
     mut f: impl FnMut(&Captures<'t>) -> Option<Cand>,
 ) {
-    if !present.matched(pat.id) {
-        return;
-    }
     let re = &pat.re;
     let mut pos = 0usize;
     while pos <= text.len() {
@@ -1136,11 +1124,9 @@ fn year_ok(text: &str, ys: usize, ye: usize, has_mod: bool) -> bool {
 
 fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
     let p = &*PATS;
-    let present = p.set.matches(text);
-    let present = &present;
 
     // ISO dates: 2012-12-20
-    scan(&p.num_iso, present, text, out, |c| {
+    scan(&p.num_iso, text, out, |c| {
         let m = c.get(0)?;
         if !num_date_bounds(text, m.start(), m.end()) {
             return None;
@@ -1162,7 +1148,7 @@ fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
         )
     });
     // 20/12/2012, 14/1/2013, 12/20/2012
-    scan(&p.num_dmy, present, text, out, |c| {
+    scan(&p.num_dmy, text, out, |c| {
         let m = c.get(0)?;
         if !num_date_bounds(text, m.start(), m.end()) {
             return None;
@@ -1185,7 +1171,7 @@ fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
         )
     });
     // bare years, optionally with a modifier ("the beginning of 2012", "fin 2012")
-    scan(&p.year, present, text, out, |c| {
+    scan(&p.year, text, out, |c| {
         let m = c.get(0)?;
         let yg = c.name("y")?;
         let has_mod = c.name("mod").is_some();
@@ -1207,13 +1193,13 @@ fn collect(text: &str, langs: Langs, out: &mut Vec<Cand>) {
     });
 
     if langs.en {
-        collect_en(text, p, present, out);
+        collect_en(text, p, out);
     }
     if langs.fr {
-        collect_fr(text, p, present, out);
+        collect_fr(text, p, out);
     }
     if langs.ar {
-        collect_ar(text, p, present, out);
+        collect_ar(text, p, out);
     }
 }
 
@@ -1298,9 +1284,9 @@ const MAY_PREV: &[&str] = &[
     "throughout",
 ];
 
-fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
+fn collect_en(text: &str, p: &Pats, out: &mut Vec<Cand>) {
     for re in [&p.en_dmy, &p.en_mdy] {
-        scan(re, present, text, out, |c| {
+        scan(re, text, out, |c| {
             let m = c.get(0)?;
             if !bounded(text, m.start(), m.end()) {
                 return None;
@@ -1316,7 +1302,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             cand(m.start(), m.end(), sem, 3)
         });
     }
-    scan(&p.en_my, present, text, out, |c| {
+    scan(&p.en_my, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1333,7 +1319,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             2,
         )
     });
-    scan(&p.en_m_relyear, present, text, out, |c| {
+    scan(&p.en_m_relyear, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1350,7 +1336,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             2,
         )
     });
-    scan(&p.en_rel_m, present, text, out, |c| {
+    scan(&p.en_rel_m, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1367,7 +1353,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), sem, 2)
     });
-    scan(&p.en_bare_m, present, text, out, |c| {
+    scan(&p.en_bare_m, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1403,7 +1389,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             1,
         )
     });
-    scan(&p.en_rel_ym, present, text, out, |c| {
+    scan(&p.en_rel_ym, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1425,7 +1411,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), sem, 1)
     });
-    scan(&p.en_relday, present, text, out, |c| {
+    scan(&p.en_relday, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1444,7 +1430,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::RelDay(k), 1)
     });
-    scan(&p.en_season, present, text, out, |c| {
+    scan(&p.en_season, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1459,7 +1445,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Season { y: ys, s }, 2)
     });
-    scan(&p.en_wd, present, text, out, |c| {
+    scan(&p.en_wd, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1472,7 +1458,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
     });
-    scan(&p.en_ago, present, text, out, |c| {
+    scan(&p.en_ago, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1481,7 +1467,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         let unit = unit_of(c.name("u")?.as_str())?;
         cand(m.start(), m.end(), Sem::Ago { n, unit }, 1)
     });
-    scan(&p.en_offset, present, text, out, |c| {
+    scan(&p.en_offset, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1527,7 +1513,7 @@ fn collect_en(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Offset { n, unit, follows }, 1)
     });
-    scan(&p.en_decade, present, text, out, |c| {
+    scan(&p.en_decade, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1558,8 +1544,8 @@ fn rel_k(r: &str) -> i32 {
     }
 }
 
-fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
-    scan(&p.fr_dmy, present, text, out, |c| {
+fn collect_fr(text: &str, p: &Pats, out: &mut Vec<Cand>) {
+    scan(&p.fr_dmy, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1578,7 +1564,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         let sem = day_sem(y, mo, d, wd)?;
         cand(m.start(), m.end(), sem, 3)
     });
-    scan(&p.fr_my, present, text, out, |c| {
+    scan(&p.fr_my, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1595,7 +1581,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             2,
         )
     });
-    scan(&p.fr_m_rel, present, text, out, |c| {
+    scan(&p.fr_m_rel, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1619,7 +1605,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), sem, 2)
     });
-    scan(&p.fr_bare_m, present, text, out, |c| {
+    scan(&p.fr_bare_m, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1635,7 +1621,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             1,
         )
     });
-    scan(&p.fr_rel_year, present, text, out, |c| {
+    scan(&p.fr_rel_year, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1650,7 +1636,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             1,
         )
     });
-    scan(&p.fr_this_year, present, text, out, |c| {
+    scan(&p.fr_this_year, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end())
             || text.get(m.end()..).is_some_and(|r| r.starts_with("-là"))
@@ -1666,7 +1652,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
             1,
         )
     });
-    scan(&p.fr_rel_month, present, text, out, |c| {
+    scan(&p.fr_rel_month, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end())
             || text.get(m.end()..).is_some_and(|r| r.starts_with("-là"))
@@ -1676,7 +1662,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         let k = c.name("r").map_or(0, |r| rel_k(r.as_str()));
         cand(m.start(), m.end(), Sem::RelMonth(k), 1)
     });
-    scan(&p.fr_relday, present, text, out, |c| {
+    scan(&p.fr_relday, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1703,7 +1689,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::RelDay(k), 1)
     });
-    scan(&p.fr_season, present, text, out, |c| {
+    scan(&p.fr_season, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1720,7 +1706,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Season { y: ys, s }, 2)
     });
-    scan(&p.fr_wd, present, text, out, |c| {
+    scan(&p.fr_wd, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1733,7 +1719,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
     });
-    scan(&p.fr_ago, present, text, out, |c| {
+    scan(&p.fr_ago, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1742,7 +1728,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         let unit = unit_of(c.name("u")?.as_str())?;
         cand(m.start(), m.end(), Sem::Ago { n, unit }, 1)
     });
-    scan(&p.fr_offset, present, text, out, |c| {
+    scan(&p.fr_offset, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1793,7 +1779,7 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Offset { n, unit, follows }, 1)
     });
-    scan(&p.fr_decade, present, text, out, |c| {
+    scan(&p.fr_decade, text, out, |c| {
         let m = c.get(0)?;
         if !bounded(text, m.start(), m.end()) {
             return None;
@@ -1813,8 +1799,8 @@ fn collect_fr(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
     });
 }
 
-fn collect_ar(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
-    scan(&p.ar_date, present, text, out, |c| {
+fn collect_ar(text: &str, p: &Pats, out: &mut Vec<Cand>) {
+    scan(&p.ar_date, text, out, |c| {
         let m = c.get(0)?;
         let has_y = c.name("y").is_some();
         if !ar_bounded(text, m.start(), m.end(), has_y) {
@@ -1842,7 +1828,7 @@ fn collect_ar(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         let prio = if matches!(sem, Sem::Day { .. }) { 3 } else { 2 };
         cand(m.start(), m.end(), sem, prio)
     });
-    scan(&p.ar_relday, present, text, out, |c| {
+    scan(&p.ar_relday, text, out, |c| {
         let m = c.get(0)?;
         if !ar_bounded(text, m.start(), m.end(), false) {
             return None;
@@ -1866,7 +1852,7 @@ fn collect_ar(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::RelDay(k), 1)
     });
-    scan(&p.ar_wd, present, text, out, |c| {
+    scan(&p.ar_wd, text, out, |c| {
         let m = c.get(0)?;
         if !ar_bounded(text, m.start(), m.end(), false) {
             return None;
@@ -1880,7 +1866,7 @@ fn collect_ar(text: &str, p: &Pats, present: &SetMatches, out: &mut Vec<Cand>) {
         };
         cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)
     });
-    scan(&p.ar_offset, present, text, out, |c| {
+    scan(&p.ar_offset, text, out, |c| {
         let m = c.get(0)?;
         if !ar_bounded(text, m.start(), m.end(), false) {
             return None;

@@ -56,6 +56,9 @@ pub struct Kb {
     adjectives: HashMap<u32, String>,
     countries: HashMap<String, u32>,
     non_entities: HashSet<String>,
+    /// Every proper prefix of a key that ends before a space or just after an apostrophe:
+    /// lets a scan over growing spans stop as soon as no longer name can follow.
+    prefixes: rustc_hash::FxHashSet<String>,
     max_tokens: usize,
 }
 
@@ -229,6 +232,19 @@ impl Kb {
         }
         let n = k.split(' ').count();
         self.max_tokens = self.max_tokens.max(n);
+        for (i, c) in k.char_indices() {
+            match c {
+                ' ' => {
+                    self.prefixes.insert(k[..i].to_string());
+                }
+                '\'' => {
+                    // a span ending in an elision ("Côte d'") folds without its apostrophe
+                    self.prefixes.insert(k[..=i].to_string());
+                    self.prefixes.insert(k[..i].to_string());
+                }
+                _ => {}
+            }
+        }
         let v = self.index.entry(k).or_default();
         if !v.iter().any(|(i, _)| *i == idx) {
             v.push((idx, kind));
@@ -400,6 +416,12 @@ impl Kb {
     /// Entries whose name or alias folds to `key` (already normalised with [`norm_key`]).
     pub fn lookup(&self, key: &str) -> &[(u32, KeyKind)] {
         self.index.get(key).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Whether some name or alias starts with `key` followed by more words (or continues
+    /// after an apostrophe): when false, no longer span starting the same way can match.
+    pub fn is_key_prefix(&self, key: &str) -> bool {
+        self.prefixes.contains(key)
     }
 
     /// The entry at `idx`.

@@ -15,7 +15,10 @@ fuzz_target!(init: contained::allow_contained_panics(), |data: &[u8]| {
         return;
     };
     let ext = EXTS[usize::from(first) % EXTS.len()];
-    let opts = ReadOptions { max_bytes: 1 << 20 };
+    let opts = ReadOptions {
+        max_bytes: 1 << 20,
+        ..ReadOptions::default()
+    };
     if let Ok(docs) = read_bytes("fuzz", bytes, ext, &opts) {
         assert!(!docs.is_empty());
         for d in &docs {

@@ -29,6 +29,16 @@ pub enum Error {
         /// The limit.
         limit: u64,
     },
+    /// The document nests elements deeper than the configured limit.
+    #[error("{source_name}: elements nested deeper than {limit} levels (at least {depth}); refused, as parsing it would take too long (raise --max-depth to read it)")]
+    TooDeep {
+        /// The file, URL or feed item.
+        source_name: String,
+        /// The depth reached when the scan stopped.
+        depth: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// The bytes are not text, HTML, PDF or a feed.
     #[error("{0}: binary content, not a text, HTML, PDF or feed document")]
     Binary(String),

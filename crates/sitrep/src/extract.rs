@@ -28,6 +28,12 @@ pub struct ExtractArgs {
     /// Largest file accepted, in bytes.
     #[arg(long, default_value_t = 50 * 1024 * 1024)]
     max_bytes: u64,
+    /// Deepest element nesting accepted in HTML pages and feeds.
+    #[arg(long, default_value_t = sitrep_core::read::DEFAULT_MAX_DEPTH)]
+    max_depth: usize,
+    /// Largest total the compressed streams of one PDF may expand to, in bytes.
+    #[arg(long, default_value_t = sitrep_core::read::DEFAULT_MAX_EXPANDED_BYTES)]
+    max_expanded_bytes: u64,
     /// Files to read.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -43,6 +49,8 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     let pipeline = Pipeline::new(PipelineOptions {
         read: ReadOptions {
             max_bytes: args.max_bytes,
+            max_depth: args.max_depth,
+            max_expanded_bytes: args.max_expanded_bytes,
         },
         published: args.published,
         actors: args.actors.clone(),

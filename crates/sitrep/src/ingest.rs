@@ -61,6 +61,13 @@ pub struct CollectOptions {
     /// Largest total an archive may expand to, in bytes.
     #[arg(long, default_value_t = 1024 * 1024 * 1024)]
     pub max_archive_bytes: u64,
+    /// Deepest element nesting accepted in HTML pages and feeds (deeper ones are refused:
+    /// the HTML parser's time grows with the square of the depth).
+    #[arg(long, default_value_t = sitrep_core::read::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
+    /// Largest total the compressed streams of one PDF may expand to, in bytes.
+    #[arg(long, default_value_t = sitrep_core::read::DEFAULT_MAX_EXPANDED_BYTES)]
+    pub max_expanded_bytes: u64,
     /// Translate non-English documents into English after the batch is stored: `apertium`,
     /// `libretranslate=URL` or `none`.
     #[arg(long, default_value = "none", value_parser = TranslateConfig::parse_arg)]
@@ -82,6 +89,8 @@ impl CollectOptions {
         Pipeline::new(PipelineOptions {
             read: ReadOptions {
                 max_bytes: self.max_bytes,
+                max_depth: self.max_depth,
+                max_expanded_bytes: self.max_expanded_bytes,
             },
             ..PipelineOptions::default()
         })

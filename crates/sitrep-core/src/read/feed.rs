@@ -1,5 +1,6 @@
 //! RSS/Atom reader: each item becomes a document.
 
+use super::depth::{html_too_deep, xml_too_deep};
 use super::{catch_panic, html_to_text, RawDoc};
 use crate::document::{Format, Meta};
 use crate::error::{Error, Result};
@@ -47,8 +48,16 @@ impl FeedItem {
     }
 }
 
-/// Parses a feed into its items, in feed order.
-pub(super) fn items(source: &str, bytes: &[u8]) -> Result<Vec<FeedItem>> {
+/// Parses a feed into its items, in feed order. `max_depth` bounds the nesting of the XML
+/// and of the HTML inside each item (see `depth.rs`).
+pub(super) fn items(source: &str, bytes: &[u8], max_depth: usize) -> Result<Vec<FeedItem>> {
+    if let Some(depth) = xml_too_deep(bytes, max_depth) {
+        return Err(Error::TooDeep {
+            source_name: source.to_string(),
+            depth,
+            limit: max_depth,
+        });
+    }
     let owned = bytes.to_vec();
     // No made-up ids: an item without GUID keeps an empty id, so that its key can be its
     // link (feed-rs would hash link and title, or draw a random id when there is no link).
@@ -64,20 +73,34 @@ pub(super) fn items(source: &str, bytes: &[u8]) -> Result<Vec<FeedItem>> {
     let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string());
     let mut out = Vec::new();
     for (i, item) in feed.entries.iter().enumerate() {
-        let title = item.title.as_ref().map(|t| html_to_text(&t.content).text);
+        let html = |h: &str| -> Result<String> {
+            match html_too_deep(h, max_depth) {
+                Some(depth) => Err(Error::TooDeep {
+                    source_name: format!("{source}#item{}", i + 1),
+                    depth,
+                    limit: max_depth,
+                }),
+                None => Ok(html_to_text(h).text),
+            }
+        };
+        let title = item.title.as_ref().map(|t| html(&t.content)).transpose()?;
         let content = item
             .content
             .as_ref()
-            .and_then(|c| c.body.clone())
-            .map(|b| html_to_text(&b).text)
+            .and_then(|c| c.body.as_deref())
+            .map(html)
+            .transpose()?
             .filter(|t| !t.trim().is_empty());
         let has_content = content.is_some();
-        let body = content.unwrap_or_else(|| {
-            item.summary
+        let body = match content {
+            Some(c) => c,
+            None => item
+                .summary
                 .as_ref()
-                .map(|s| html_to_text(&s.content).text)
-                .unwrap_or_default()
-        });
+                .map(|s| html(&s.content))
+                .transpose()?
+                .unwrap_or_default(),
+        };
         let link = item.links.first().map(|l| l.href.clone());
         let mut text = String::new();
         if let Some(t) = &title {
@@ -132,8 +155,11 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-pub(super) fn read(source: &str, bytes: &[u8]) -> Result<Vec<RawDoc>> {
-    Ok(items(source, bytes)?.into_iter().map(|i| i.raw).collect())
+pub(super) fn read(source: &str, bytes: &[u8], max_depth: usize) -> Result<Vec<RawDoc>> {
+    Ok(items(source, bytes, max_depth)?
+        .into_iter()
+        .map(|i| i.raw)
+        .collect())
 }
 
 #[cfg(test)]
@@ -147,7 +173,7 @@ mod tests {
 <description>Islamist fighters took &lt;b&gt;Konna&lt;/b&gt; on Thursday.</description></item>
 <item><title>Serval begins</title><link>https://example.org/b</link><pubDate>Fri, 11 Jan 2013 20:00:00 GMT</pubDate>
 <description>France began air strikes.</description></item></channel></rss>"#;
-        let docs = read("f.xml", rss).unwrap();
+        let docs = read("f.xml", rss, 5000).unwrap();
         assert_eq!(docs.len(), 2);
         assert_eq!(docs[0].meta.published.as_deref(), Some("2013-01-10"));
         assert_eq!(docs[0].meta.outlet.as_deref(), Some("Sahel Wire"));
@@ -161,7 +187,12 @@ mod tests {
 
     #[test]
     fn broken_feed_is_an_error() {
-        assert!(read("f.xml", b"<?xml version=\"1.0\"?><rss><channel><item>").is_err());
+        assert!(read(
+            "f.xml",
+            b"<?xml version=\"1.0\"?><rss><channel><item>",
+            5000
+        )
+        .is_err());
     }
 
     #[test]
@@ -176,7 +207,7 @@ mod tests {
 <item><title>No link</title><description>Tiny.</description></item>
 </channel></rss>"#
         );
-        let parsed = items("f.xml", rss.as_bytes()).unwrap();
+        let parsed = items("f.xml", rss.as_bytes(), 5000).unwrap();
         assert_eq!(parsed.len(), 5);
         assert_eq!(parsed[0].key, "g-1");
         assert!(parsed[0].summary_only());
@@ -186,7 +217,7 @@ mod tests {
         assert!(parsed[3].summary_only(), "cut off");
         assert!(!parsed[4].summary_only(), "no link");
         // Keys do not depend on the item's position.
-        let again = items("f.xml", rss.as_bytes()).unwrap();
+        let again = items("f.xml", rss.as_bytes(), 5000).unwrap();
         let keys: Vec<_> = parsed.iter().map(|i| &i.key).collect();
         let keys2: Vec<_> = again.iter().map(|i| &i.key).collect();
         assert_eq!(keys, keys2);

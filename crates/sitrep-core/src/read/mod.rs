@@ -1,5 +1,6 @@
 //! Readers: bytes in, text with metadata out. The format is chosen by content sniffing.
 
+mod depth;
 mod encoding;
 mod feed;
 mod html;
@@ -21,12 +22,28 @@ use crate::error::{Error, Result};
 pub struct ReadOptions {
     /// Largest input accepted, in bytes.
     pub max_bytes: u64,
+    /// Deepest element nesting accepted in HTML pages, feeds and the HTML inside feed
+    /// items. The HTML parser's cost grows with the square of the depth, so a page of
+    /// 100,000 nested elements would take minutes; deeper documents are refused.
+    pub max_depth: usize,
+    /// Largest total the compressed streams of one PDF may expand to, in bytes. The PDF
+    /// parser inflates every stream in memory, so this bounds its memory use.
+    pub max_expanded_bytes: u64,
 }
+
+/// Default of [`ReadOptions::max_expanded_bytes`]: 256 MiB.
+pub const DEFAULT_MAX_EXPANDED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Default of [`ReadOptions::max_depth`]: far deeper than real pages (rarely past 100),
+/// and parsed in a fraction of a second.
+pub const DEFAULT_MAX_DEPTH: usize = 5_000;
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_bytes: 50 * 1024 * 1024,
+            max_depth: DEFAULT_MAX_DEPTH,
+            max_expanded_bytes: DEFAULT_MAX_EXPANDED_BYTES,
         }
     }
 }
@@ -96,14 +113,23 @@ pub fn read_bytes(
         return Err(Error::Empty(source.to_string()));
     }
     match sniff(bytes, ext) {
-        Sniffed::Pdf => Ok(vec![pdf::read(source, bytes)?]),
+        Sniffed::Pdf => Ok(vec![pdf::read(source, bytes, opts.max_expanded_bytes)?]),
         Sniffed::Binary => Err(Error::Binary(source.to_string())),
         Sniffed::Textual => {
             let text = decode(bytes).ok_or_else(|| Error::Binary(source.to_string()))?;
             let kind = sniff_text(&text, ext);
             let docs = match kind {
-                Format::Feed => feed::read(source, bytes)?,
-                Format::Html => vec![html::read(source, &text)],
+                Format::Feed => feed::read(source, bytes, opts.max_depth)?,
+                Format::Html => {
+                    if let Some(depth) = depth::html_too_deep(&text, opts.max_depth) {
+                        return Err(Error::TooDeep {
+                            source_name: source.to_string(),
+                            depth,
+                            limit: opts.max_depth,
+                        });
+                    }
+                    vec![html::read(source, &text)]
+                }
                 Format::Markdown => vec![markdown::read(source, &text)],
                 _ => vec![RawDoc {
                     source: source.to_string(),
@@ -148,7 +174,7 @@ pub fn read_feed_items(
     if sniff_text(&text, ext) != Format::Feed {
         return Ok(None);
     }
-    feed::items(source, bytes).map(Some)
+    feed::items(source, bytes, opts.max_depth).map(Some)
 }
 
 enum Sniffed {
@@ -271,11 +297,45 @@ mod tests {
 
     #[test]
     fn too_large_is_an_error() {
-        let opts = ReadOptions { max_bytes: 4 };
+        let opts = ReadOptions {
+            max_bytes: 4,
+            ..ReadOptions::default()
+        };
         assert!(matches!(
             read_bytes("t", b"hello world", "", &opts),
             Err(Error::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn too_deep_html_and_feeds_are_errors() {
+        let opts = ReadOptions {
+            max_depth: 1000,
+            ..ReadOptions::default()
+        };
+        let html = format!("<html><body>{}<p>Deep text.</p>", "<div>".repeat(100_000));
+        let e = read_bytes("deep.html", html.as_bytes(), "html", &opts).unwrap_err();
+        assert!(matches!(e, Error::TooDeep { limit: 1000, .. }), "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("deep.html: ") && msg.contains("nested deeper than 1000"),
+            "{msg}"
+        );
+        let ok = format!("<html><body>{}<p>Deep text.</p>", "<div>".repeat(900));
+        assert!(read_bytes("ok.html", ok.as_bytes(), "html", &opts).is_ok());
+
+        let xml = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>W</title><item><title>T</title>{}</item></channel></rss>",
+            "<x>".repeat(100_000)
+        );
+        let e = read_bytes("deep.xml", xml.as_bytes(), "xml", &opts).unwrap_err();
+        assert!(matches!(e, Error::TooDeep { .. }), "{e}");
+        let item_html = format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>W</title><item><title>T</title><description>{}Text.</description></item></channel></rss>",
+            "&lt;div&gt;".repeat(100_000)
+        );
+        let e = read_bytes("items.xml", item_html.as_bytes(), "xml", &opts).unwrap_err();
+        assert!(e.to_string().starts_with("items.xml#item1: "), "{e}");
     }
 
     #[test]

@@ -183,6 +183,34 @@ pub fn read_warc(path: &Path, caps: &Caps) -> Result<Vec<Member>, String> {
     parse_warc(BufReader::new(r), caps)
 }
 
+/// Longest WARC version or header line accepted: a file without line breaks (1 GB of
+/// zeros) must not be read into one string.
+const MAX_WARC_LINE: u64 = 64 * 1024;
+
+/// Reads one line of a WARC header, refusing lines longer than [`MAX_WARC_LINE`].
+fn warc_line(r: &mut impl BufRead, line: &mut String) -> Result<usize, String> {
+    line.clear();
+    let n = r
+        .take(MAX_WARC_LINE)
+        .read_line(line)
+        .map_err(|e| format!("unreadable WARC: {e}"))?;
+    if n as u64 >= MAX_WARC_LINE && !line.ends_with('\n') {
+        return Err(format!(
+            "unreadable WARC: a header line longer than {MAX_WARC_LINE} bytes"
+        ));
+    }
+    Ok(n)
+}
+
+/// The start of a line, for an error message.
+fn excerpt(s: &str) -> String {
+    let s = s.trim();
+    match s.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// Parses a WARC stream.
 pub fn parse_warc(mut r: impl BufRead, caps: &Caps) -> Result<Vec<Member>, String> {
     let mut out = Vec::new();
@@ -190,10 +218,7 @@ pub fn parse_warc(mut r: impl BufRead, caps: &Caps) -> Result<Vec<Member>, Strin
     let mut line = String::new();
     loop {
         // Skip blank lines between records.
-        line.clear();
-        let n = r
-            .read_line(&mut line)
-            .map_err(|e| format!("unreadable WARC: {e}"))?;
+        let n = warc_line(&mut r, &mut line)?;
         if n == 0 {
             break;
         }
@@ -203,18 +228,14 @@ pub fn parse_warc(mut r: impl BufRead, caps: &Caps) -> Result<Vec<Member>, Strin
         if !line.starts_with("WARC/") {
             return Err(format!(
                 "unreadable WARC: expected a `WARC/` version line, found `{}`",
-                line.trim()
+                excerpt(&line)
             ));
         }
         let mut kind = String::new();
         let mut uri = String::new();
         let mut len: Option<u64> = None;
         loop {
-            line.clear();
-            if r.read_line(&mut line)
-                .map_err(|e| format!("unreadable WARC: {e}"))?
-                == 0
-            {
+            if warc_line(&mut r, &mut line)? == 0 {
                 return Err("unreadable WARC: truncated header".into());
             }
             let l = line.trim_end();
@@ -377,5 +398,18 @@ mod tests {
         assert_eq!(m[0].name, "http://a.example/1");
         assert!(String::from_utf8_lossy(m[0].bytes.as_ref().expect("ok")).contains("Hello"));
         assert_eq!(m[1].bytes.as_deref().expect("ok"), b"Hello world");
+    }
+
+    #[test]
+    fn warc_without_line_breaks_is_refused_without_reading_it_all() {
+        // 1 GB of zeros, produced lazily: a reader that looked for the end of the line
+        // would buffer all of it.
+        let zeros = std::io::BufReader::new(std::io::repeat(0).take(1 << 30));
+        let e = parse_warc(zeros, &CAPS).err().expect("refused");
+        assert!(e.contains("header line longer than"), "{e}");
+        let e = parse_warc(&b"GARBAGE not a warc at all\n"[..], &CAPS)
+            .err()
+            .expect("refused");
+        assert!(e.contains("`GARBAGE not a warc at all`"), "{e}");
     }
 }

@@ -377,6 +377,9 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The environment variable that caps the database's size in pages (see [`SqliteStore::open`]).
+pub const MAX_PAGES_ENV: &str = "SITREP_DB_MAX_PAGES";
+
 /// [`DocumentStore`] on an SQLite file (WAL journal, `synchronous=NORMAL`, foreign keys on).
 pub struct SqliteStore {
     conn: Connection,
@@ -384,9 +387,34 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     /// Opens (creating when needed) the database file and applies pending migrations.
+    ///
+    /// When the environment variable `SITREP_DB_MAX_PAGES` holds a number, the database
+    /// may not grow past that many pages (`PRAGMA max_page_count`): writes beyond it fail
+    /// as on a full disk. Meant for testing write failures, and as a crude size cap.
     pub fn open(path: &Path) -> Result<Self> {
         let conn = Connection::open(path)?;
-        Self::setup(conn)
+        let s = Self::setup(conn)?;
+        if let Some(pages) = std::env::var(MAX_PAGES_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            s.set_max_pages(pages)?;
+        }
+        Ok(s)
+    }
+
+    /// The connection, for the crate's tests.
+    #[cfg(test)]
+    pub(crate) fn conn_for_tests(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Caps the database at `pages` pages (never below its current size): writes that
+    /// would grow it further fail with SQLite's "database or disk is full".
+    pub fn set_max_pages(&self, pages: u64) -> Result<()> {
+        let pages = i64::try_from(pages).unwrap_or(i64::MAX);
+        self.conn.pragma_update(None, "max_page_count", pages)?;
+        Ok(())
     }
 
     /// An in-memory database, for tests.

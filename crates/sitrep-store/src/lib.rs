@@ -56,7 +56,51 @@ pub enum Error {
     /// An invalid argument.
     #[error("{0}")]
     Invalid(String),
+    /// A write failed because the disk (or the database's size cap) is full. The failed
+    /// write left nothing behind: SQLite rolled its transaction back.
+    #[error("{what}: not written, the disk or the store is full ({cause}); free some space and run the same command again (what is stored is kept, unchanged sources are skipped)")]
+    Full {
+        /// What was being written (a source, the index).
+        what: String,
+        /// The underlying error.
+        cause: String,
+    },
 }
+
+impl Error {
+    /// True when the error says that the disk or the database is full.
+    pub fn is_full(&self) -> bool {
+        let io_full = |e: &std::io::Error| {
+            e.kind() == std::io::ErrorKind::StorageFull
+                || e.kind() == std::io::ErrorKind::QuotaExceeded
+        };
+        match self {
+            Error::Full { .. } => true,
+            Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+                f.code == rusqlite::ErrorCode::DiskFull
+            }
+            Error::Io(_, e) => io_full(e),
+            Error::Index(tantivy::TantivyError::IoError(e)) => io_full(e),
+            Error::Index(e) => e.to_string().contains("No space left on device"),
+            _ => false,
+        }
+    }
+
+    /// This error, as [`Error::Full`] naming `what` when it says the disk is full.
+    pub fn when_writing(self, what: &str) -> Error {
+        if !self.is_full() || matches!(self, Error::Full { .. }) {
+            return self;
+        }
+        Error::Full {
+            what: what.to_string(),
+            cause: self.to_string(),
+        }
+    }
+}
+
+/// Longest failure reason recorded for a source; longer ones are cut (a reason may quote
+/// the input, which is hostile).
+pub const MAX_REASON_BYTES: usize = 4096;
 
 /// Result with the store's error.
 pub type Result<T> = std::result::Result<T, Error>;
@@ -149,10 +193,14 @@ impl Store {
     /// Writes one source's documents (one transaction), and commits the index when a batch
     /// is full.
     pub fn write(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>> {
-        let out = self.db.write_source(w)?;
+        let out = self
+            .db
+            .write_source(w)
+            .map_err(|e| e.when_writing(&w.source))?;
         self.pending += out.len();
         if self.pending >= INDEX_BATCH {
-            self.sync_index()?;
+            self.sync_index()
+                .map_err(|e| e.when_writing("the search index"))?;
         }
         Ok(out)
     }
@@ -172,9 +220,20 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed source.
+    /// Records a failed source. Reasons longer than [`MAX_REASON_BYTES`] are cut.
     pub fn fail(&mut self, source: &str, content_hash: Option<&str>, reason: &str) -> Result<()> {
-        self.db.mark_failed(source, content_hash, reason)
+        let mut cut = reason.len().min(MAX_REASON_BYTES);
+        while !reason.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let reason = if cut < reason.len() {
+            format!("{}… (cut)", &reason[..cut])
+        } else {
+            reason.to_string()
+        };
+        self.db
+            .mark_failed(source, content_hash, &reason)
+            .map_err(|e| e.when_writing(source))
     }
 
     /// Indexes every document flagged as not indexed, commits the index, then clears the

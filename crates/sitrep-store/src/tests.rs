@@ -419,3 +419,70 @@ fn matching_restricts_a_search_to_given_documents() {
     assert_eq!(s.matching("", &none, &[a, b]).unwrap(), vec![a, b]);
     assert!(s.matching("Kidal", &none, &[]).unwrap().is_empty());
 }
+
+#[test]
+fn a_full_database_refuses_the_write_cleanly_and_keeps_what_was_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = SqliteStore::open(&dir.path().join("sitrep.db")).unwrap();
+    let pages: i64 = db
+        .conn_for_tests()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    db.set_max_pages(pages as u64 + 40).unwrap();
+    let mut store = Store::with_parts(Box::new(db), SearchIndex::in_memory().unwrap());
+    let mut stored = Vec::new();
+    let mut error = None;
+    for i in 0..50 {
+        let source = format!("src-{i}.txt");
+        // words drawn by a seeded generator: no two texts are near duplicates
+        let mut x = 0x2545_f491_4f6c_dd1d_u64 ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let words: Vec<&str> = (0..80)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let all: Vec<&str> = MALI
+                    .split_whitespace()
+                    .chain(FLOOD.split_whitespace())
+                    .collect();
+                all[(x >> 33) as usize % all.len()]
+            })
+            .collect();
+        let text = format!("Report {i}. {}.", words.join(" "));
+        let w = SourceWrite {
+            source: source.clone(),
+            content_hash: dedup::sha256_hex(source.as_bytes()),
+            // a large original fills the 40 pages after a few sources
+            original: vec![b'x'; 30_000 + i],
+            docs: vec![PreparedDoc::new(doc(&source, &text)).unwrap()],
+        };
+        match store.write(&w) {
+            Ok(_) => stored.push(source),
+            Err(e) => {
+                error = Some((source, e));
+                break;
+            }
+        }
+    }
+    let (source, e) = error.expect("the capped database fills up");
+    assert!(e.is_full(), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with(&format!(
+            "{source}: not written, the disk or the store is full"
+        )) && msg.contains("free some space"),
+        "{msg}"
+    );
+    assert!(!stored.is_empty());
+    // Nothing of the failed source was written; what was stored is whole and indexed.
+    assert!(store.db().status(&source).unwrap().is_none());
+    assert_eq!(store.document_count().unwrap(), stored.len() as u64);
+    store.sync_index().unwrap();
+    assert_eq!(store.indexed_count(), stored.len() as u64);
+    for s in &stored {
+        assert_eq!(
+            store.db().status(s).unwrap().unwrap().state,
+            IngestState::Done
+        );
+    }
+}

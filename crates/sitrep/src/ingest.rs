@@ -49,6 +49,10 @@ pub struct CollectOptions {
     /// Allow fetching from (and webhooks to) loopback, private and link-local addresses.
     #[arg(long)]
     pub allow_private: bool,
+    /// Fetch from this host (`name` or `name:port`) even when it resolves to a loopback,
+    /// private or link-local address; other hosts, redirect targets included, stay refused.
+    #[arg(long = "allow-host", value_name = "HOST[:PORT]")]
+    pub allow_hosts: Vec<String>,
     /// HTTP timeout per request, in seconds.
     #[arg(long, default_value_t = 30.0)]
     pub timeout: f64,
@@ -688,6 +692,7 @@ pub fn run_batch(
         timeout: opts.timeout(),
         max_bytes: opts.max_bytes,
         host_delay: Duration::from_millis(opts.host_delay_ms),
+        allow_hosts: opts.allow_hosts.clone(),
     };
     let translate = !opts.translate.is_none();
 

@@ -314,6 +314,12 @@ fn respond(mut s: TcpStream, port: u16) {
             "Location: http://169.254.169.254/latest/meta-data/\r\n".into(),
             String::new(),
         ),
+        "/to-localhost" => (
+            302,
+            format!("Location: http://localhost:{port}/page.html\r\n"),
+            String::new(),
+        ),
+        "/to-private" => (302, "Location: http://10.1.2.3/\r\n".into(), String::new()),
         "/loop" => (
             302,
             format!("Location: http://127.0.0.1:{port}/loop\r\n"),
@@ -1025,6 +1031,61 @@ fn hostile_inputs_give_clear_errors_and_the_batch_goes_on() {
         "| `http://127.0.0.1:PORT/loop`: redirect loop (with --allow-private) | error: {} | — |",
         short(loop_reason)
     );
+
+    // Redirects from an allowed host (`--allow-host`, the test server only) to private,
+    // link-local and loopback addresses are refused at the redirect; the page itself is
+    // fetched.
+    let data3 = tmp.path().join("data3");
+    let allow = format!("127.0.0.1:{port}");
+    let urls: Vec<(String, &str)> = [
+        ("/page.html", "the allowed host itself"),
+        ("/to-metadata", "redirect to 169.254.169.254 (link-local)"),
+        ("/to-private", "redirect to 10.1.2.3 (private)"),
+        (
+            "/to-localhost",
+            "redirect to localhost, same address but not the allowed name",
+        ),
+    ]
+    .iter()
+    .map(|(p, w)| (format!("http://127.0.0.1:{port}{p}"), *w))
+    .collect();
+    let mut args = vec![
+        "ingest",
+        "--data",
+        data3.to_str().unwrap(),
+        "--allow-host",
+        &allow,
+        "--timeout",
+        "2",
+        "--host-delay-ms",
+        "0",
+    ];
+    args.extend(urls.iter().map(|(u, _)| u.as_str()));
+    let r = run(&args, &[]);
+    assert_bounded(&r, "ingest of redirects to private addresses");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        reason_for(&r.stderr, &dir, &urls[0].0).is_none(),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("ingested 1, duplicates 0, failed 3"),
+        "{}",
+        r.stderr
+    );
+    for (url, what) in &urls[1..] {
+        let reason = reason_for(&r.stderr, &dir, url).expect(&r.stderr);
+        assert!(
+            reason.starts_with("refused: ") && reason.contains("private/loopback/link-local"),
+            "{url}: {reason}"
+        );
+        println!(
+            "| `{}`: {what} (with --allow-host 127.0.0.1:PORT) | error: {} | — |",
+            url.replace(&port.to_string(), "PORT"),
+            short(reason)
+        );
+    }
 }
 
 /// A long report whose one unusual word, `codeword<letters>`, finds it and only it.

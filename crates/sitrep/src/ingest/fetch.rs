@@ -29,6 +29,45 @@ pub struct FetchOptions {
     pub max_bytes: u64,
     /// Least time between two requests to the same host.
     pub host_delay: Duration,
+    /// Hosts (`name` or `name:port`, as written in URLs) fetched even when they resolve to
+    /// a non-public address; every other host, redirect targets included, is still checked.
+    pub allow_hosts: Vec<String>,
+}
+
+/// True when `host:port` is on the allow list (`host` alone allows every port).
+fn host_allowed(allow: &[String], host: &str, port: u16) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    allow.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        let (h, p) = match a.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(':') && p.parse::<u16>().is_ok() => (h, Some(p)),
+            _ => (a.as_str(), None),
+        };
+        h.trim_start_matches('[').trim_end_matches(']') == host
+            && p.is_none_or(|p| p == port.to_string())
+    })
+}
+
+/// The fetcher's resolver: the guarded resolver, except for the hosts allowed by name.
+struct FetchResolver {
+    guarded: GuardedResolver,
+    allow_hosts: Vec<String>,
+}
+
+impl ureq::Resolver for FetchResolver {
+    fn resolve(&self, netloc: &str) -> std::io::Result<Vec<SocketAddr>> {
+        if let Some((host, port)) = netloc.rsplit_once(':') {
+            if let Ok(port) = port.parse::<u16>() {
+                if host_allowed(&self.allow_hosts, host, port) {
+                    return resolve_checked(host, port, true);
+                }
+            }
+        }
+        ureq::Resolver::resolve(&self.guarded, netloc)
+    }
 }
 
 /// A fetched resource.
@@ -293,8 +332,11 @@ impl Fetcher {
     /// A fetcher with these options.
     pub fn new(opts: FetchOptions) -> Self {
         let agent = ureq::AgentBuilder::new()
-            .resolver(GuardedResolver {
-                allow_private: opts.allow_private,
+            .resolver(FetchResolver {
+                guarded: GuardedResolver {
+                    allow_private: opts.allow_private,
+                },
+                allow_hosts: opts.allow_hosts.clone(),
             })
             .redirects(0)
             .timeout_connect(opts.timeout.min(Duration::from_secs(10)))
@@ -312,7 +354,8 @@ impl Fetcher {
     fn check_host(&self, u: &Url) -> Result<(), String> {
         let host = u.host_str().ok_or_else(|| "no host in URL".to_string())?;
         let port = u.port_or_known_default().unwrap_or(80);
-        resolve_checked(host, port, self.opts.allow_private)
+        let allow = self.opts.allow_private || host_allowed(&self.opts.allow_hosts, host, port);
+        resolve_checked(host, port, allow)
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
@@ -505,6 +548,22 @@ mod tests {
         for ip in ["93.184.216.34", "2606:4700::1111", "8.8.8.8"] {
             assert!(!is_non_public(ip.parse().expect("ip")), "{ip}");
         }
+    }
+
+    #[test]
+    fn allowed_hosts() {
+        let allow = vec![
+            "127.0.0.1:8080".to_string(),
+            "intranet.example".to_string(),
+            "[::1]:9".to_string(),
+        ];
+        assert!(host_allowed(&allow, "127.0.0.1", 8080));
+        assert!(!host_allowed(&allow, "127.0.0.1", 8081));
+        assert!(!host_allowed(&allow, "localhost", 8080));
+        assert!(host_allowed(&allow, "Intranet.Example", 443));
+        assert!(host_allowed(&allow, "[::1]", 9));
+        assert!(host_allowed(&allow, "::1", 9));
+        assert!(!host_allowed(&[], "127.0.0.1", 80));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The document store: the [`DocumentStore`] trait and its SQLite implementation.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sitrep_core::translate::Translation;
@@ -75,20 +75,42 @@ pub struct PreparedDoc {
     pub text_hash: String,
     /// Near-duplicate key ([`dedup::simhash`]).
     pub simhash: Option<u64>,
-    /// The document as JSON.
-    pub json: String,
+    /// The document as JSON, zstd-compressed ([`encode_document`]).
+    pub json: Vec<u8>,
 }
 
 impl PreparedDoc {
     /// Computes the fingerprints and the JSON of a document.
     pub fn new(doc: Document) -> Result<Self> {
-        let json = serde_json::to_string(&doc)?;
+        let json = encode_document(&doc)?;
         Ok(PreparedDoc {
             text_hash: dedup::text_hash(&doc.text),
             simhash: dedup::simhash(&doc.text),
             json,
             doc,
         })
+    }
+}
+
+/// The stored form of a document's JSON: zstd at level 1 (JSON with the text and every
+/// mention shrinks about fivefold, and the store's size is mostly this column).
+pub fn encode_document(doc: &Document) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(doc)?;
+    zstd::bulk::compress(&json, 1)
+        .map_err(|e| Error::Io(PathBuf::from("(compressing a document)"), e))
+}
+
+/// Reads a stored document: compressed JSON (a BLOB) or, from stores written before
+/// compression, plain JSON text.
+pub fn decode_document(v: rusqlite::types::ValueRef<'_>) -> Result<Document> {
+    match v {
+        rusqlite::types::ValueRef::Blob(b) => {
+            let json = zstd::stream::decode_all(b)
+                .map_err(|e| Error::Io(PathBuf::from("(a stored document)"), e))?;
+            Ok(serde_json::from_slice(&json)?)
+        }
+        rusqlite::types::ValueRef::Text(t) => Ok(serde_json::from_slice(t)?),
+        _ => Err(Error::Invalid("stored document has no JSON".into())),
     }
 }
 
@@ -168,6 +190,13 @@ pub trait DocumentStore: Send {
     /// Writes every document of a source, its sources, entities, dates, events and the
     /// source's ingest status, atomically; duplicates are not stored again.
     fn write_source(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>>;
+    /// Writes several sources. The SQLite store writes them in one transaction (all or
+    /// none), much cheaper than one each. An error names the source it came from.
+    fn write_sources(&mut self, ws: &[&SourceWrite]) -> Result<Vec<Vec<DocOutcome>>> {
+        ws.iter()
+            .map(|w| self.write_source(w).map_err(|e| e.when_writing(&w.source)))
+            .collect()
+    }
     /// Records a failure for a source.
     fn mark_failed(&mut self, source: &str, content_hash: Option<&str>, reason: &str)
         -> Result<()>;
@@ -427,6 +456,8 @@ impl SqliteStore {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // every statement of the write path stays prepared
+        conn.set_prepared_statement_cache_capacity(64);
         let mut s = SqliteStore { conn };
         s.migrate()?;
         Ok(s)
@@ -467,11 +498,8 @@ impl SqliteStore {
 
 fn find_duplicate(tx: &Transaction<'_>, p: &PreparedDoc) -> Result<Option<DocOutcome>> {
     if let Some(id) = tx
-        .query_row(
-            "SELECT id FROM documents WHERE content_hash = ?1",
-            [&p.text_hash],
-            |r| r.get::<_, i64>(0),
-        )
+        .prepare_cached("SELECT id FROM documents WHERE content_hash = ?1")?
+        .query_row([&p.text_hash], |r| r.get::<_, i64>(0))
         .optional()?
     {
         return Ok(Some(DocOutcome::Duplicate {
@@ -500,8 +528,10 @@ fn find_duplicate(tx: &Transaction<'_>, p: &PreparedDoc) -> Result<Option<DocOut
 }
 
 fn add_source(tx: &Transaction<'_>, id: i64, doc: &Document, ts: &str) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT OR IGNORE INTO sources (document_id, source, url, added_at) VALUES (?1, ?2, ?3, ?4)",
+)?
+.execute(
         params![id, doc.source, doc.meta.url, ts],
     )?;
     Ok(())
@@ -530,10 +560,12 @@ fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) 
                 .and_then(|v| v.as_str().map(str::to_string))
         })
         .unwrap_or(None);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO documents (source, url, format, title, published, published_source, language,
             outlet, author, content_hash, simhash, sh0, sh1, sh2, sh3, text, blob_hash, created_at, json)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+)?
+.execute(
         params![
             d.source,
             d.meta.url,
@@ -559,28 +591,30 @@ fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) 
     let id = tx.last_insert_rowid();
     add_source(tx, id, d, ts)?;
     for e in &d.entities {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO entities (doc_id, entity_key, kb_id, name, type, subtype) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+)?
+.execute(
             params![id, entity_key(e), e.id, e.name, e.kind.as_str(), e.subtype],
         )?;
         let eid = tx.last_insert_rowid();
         for a in &e.aliases {
-            tx.execute(
-                "INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)",
-                params![eid, a],
-            )?;
+            tx.prepare_cached("INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)")?
+                .execute(params![eid, a])?;
         }
         for m in &e.mentions {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO mentions (entity_id, start, \"end\", text) VALUES (?1, ?2, ?3, ?4)",
-                params![eid, m.start as i64, m.end as i64, m.text],
-            )?;
+            )?
+            .execute(params![eid, m.start as i64, m.end as i64, m.text])?;
         }
     }
     for t in &d.dates {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO dates (doc_id, text, start, \"end\", value, granularity, range_start, range_end, relative)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+)?
+.execute(
             params![
                 id,
                 t.text,
@@ -595,21 +629,21 @@ fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) 
         )?;
     }
     for e in &d.events {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO events (doc_id, type, date, actors, targets, place, text, start, \"end\")
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                id,
-                e.kind.as_str(),
-                e.date,
-                serde_json::to_string(&e.actors)?,
-                serde_json::to_string(&e.targets)?,
-                e.place,
-                e.text,
-                e.start as i64,
-                e.end as i64
-            ],
-        )?;
+        )?
+        .execute(params![
+            id,
+            e.kind.as_str(),
+            e.date,
+            serde_json::to_string(&e.actors)?,
+            serde_json::to_string(&e.targets)?,
+            e.place,
+            e.text,
+            e.start as i64,
+            e.end as i64
+        ])?;
     }
     Ok(id)
 }
@@ -621,14 +655,60 @@ fn upsert_status(
     reason: Option<&str>,
     hash: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO ingest_status (source, state, reason, attempts, content_hash, updated_at)
          VALUES (?1, ?2, ?3, 1, ?4, ?5)
          ON CONFLICT(source) DO UPDATE SET state = excluded.state, reason = excluded.reason,
             attempts = attempts + 1, content_hash = excluded.content_hash, updated_at = excluded.updated_at",
+)?
+.execute(
         params![source, state.as_str(), reason, hash, now()],
     )?;
     Ok(())
+}
+
+/// One source's documents, duplicates and status, inside the caller's transaction.
+fn write_in(tx: &Transaction<'_>, w: &SourceWrite, ts: &str) -> Result<Vec<DocOutcome>> {
+    let blob = dedup::sha256_hex(&w.original);
+    tx.prepare_cached("INSERT OR IGNORE INTO blobs (hash, bytes) VALUES (?1, ?2)")?
+        .execute(params![blob, w.original])?;
+    let mut out = Vec::with_capacity(w.docs.len());
+    for p in &w.docs {
+        match find_duplicate(tx, p)? {
+            Some(dup @ DocOutcome::Duplicate { of, .. }) => {
+                add_source(tx, of, &p.doc, ts)?;
+                // The index lists every source of a document: re-index the original.
+                tx.prepare_cached("UPDATE documents SET indexed = 0 WHERE id = ?1")?
+                    .execute([of])?;
+                out.push(dup);
+            }
+            _ => out.push(DocOutcome::Stored(insert_document(tx, p, &blob, ts)?)),
+        }
+    }
+    let stored = out
+        .iter()
+        .filter(|o| matches!(o, DocOutcome::Stored(_)))
+        .count();
+    let first_dup = out.iter().find_map(|o| match o {
+        DocOutcome::Duplicate { of, .. } => Some(*of),
+        _ => None,
+    });
+    let (state, reason) = match (stored, first_dup) {
+        (0, Some(of)) => (IngestState::Duplicate, Some(format!("duplicate of {of}"))),
+        (n, Some(_)) => (
+            IngestState::Done,
+            Some(format!("{n} stored, {} duplicates", out.len() - n)),
+        ),
+        _ => (IngestState::Done, None),
+    };
+    upsert_status(
+        tx,
+        &w.source,
+        state,
+        reason.as_deref(),
+        Some(&w.content_hash),
+    )?;
+    Ok(out)
 }
 
 fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IngestStatus> {
@@ -664,47 +744,32 @@ impl DocumentStore for SqliteStore {
     fn write_source(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>> {
         let ts = now();
         let tx = self.conn.transaction()?;
-        let blob = dedup::sha256_hex(&w.original);
-        tx.execute(
-            "INSERT OR IGNORE INTO blobs (hash, bytes) VALUES (?1, ?2)",
-            params![blob, w.original],
-        )?;
-        let mut out = Vec::with_capacity(w.docs.len());
-        for p in &w.docs {
-            match find_duplicate(&tx, p)? {
-                Some(dup @ DocOutcome::Duplicate { of, .. }) => {
-                    add_source(&tx, of, &p.doc, &ts)?;
-                    // The index lists every source of a document: re-index the original.
-                    tx.execute("UPDATE documents SET indexed = 0 WHERE id = ?1", [of])?;
-                    out.push(dup);
-                }
-                _ => out.push(DocOutcome::Stored(insert_document(&tx, p, &blob, &ts)?)),
-            }
-        }
-        let stored = out
-            .iter()
-            .filter(|o| matches!(o, DocOutcome::Stored(_)))
-            .count();
-        let first_dup = out.iter().find_map(|o| match o {
-            DocOutcome::Duplicate { of, .. } => Some(*of),
-            _ => None,
-        });
-        let (state, reason) = match (stored, first_dup) {
-            (0, Some(of)) => (IngestState::Duplicate, Some(format!("duplicate of {of}"))),
-            (n, Some(_)) => (
-                IngestState::Done,
-                Some(format!("{n} stored, {} duplicates", out.len() - n)),
-            ),
-            _ => (IngestState::Done, None),
-        };
-        upsert_status(
-            &tx,
-            &w.source,
-            state,
-            reason.as_deref(),
-            Some(&w.content_hash),
-        )?;
+        let out = write_in(&tx, w, &ts)?;
         tx.commit()?;
+        Ok(out)
+    }
+
+    fn write_sources(&mut self, ws: &[&SourceWrite]) -> Result<Vec<Vec<DocOutcome>>> {
+        let ts = now();
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(ws.len());
+        for w in ws {
+            out.push(write_in(&tx, w, &ts).map_err(|e| e.when_writing(&w.source))?);
+        }
+        tx.commit().map_err(|e| {
+            let what = match ws {
+                [] => String::new(),
+                [one] => one.source.clone(),
+                [first, rest @ ..] => {
+                    format!(
+                        "{} (and {} sources written with it)",
+                        first.source,
+                        rest.len()
+                    )
+                }
+            };
+            Error::from(e).when_writing(&what)
+        })?;
         Ok(out)
     }
 
@@ -787,15 +852,15 @@ impl DocumentStore for SqliteStore {
                             indexed: r.get::<_, i64>(16)? != 0,
                             document: placeholder_document(),
                         },
-                        r.get::<_, String>(17)?,
+                        decode_document(r.get_ref(17)?),
                     ))
                 },
             )
             .optional()?;
-        let Some((mut d, json)) = row else {
+        let Some((mut d, doc)) = row else {
             return Ok(None);
         };
-        d.document = serde_json::from_str(&json)?;
+        d.document = doc?;
         Ok(Some(d))
     }
 

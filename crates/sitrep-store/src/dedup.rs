@@ -34,13 +34,15 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    // splitmix64 finaliser: spreads FNV's weak high bits.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// FNV-1a (fed byte by byte with [`fnv_step`] from [`FNV_OFFSET`]) then a splitmix64
+/// finaliser, which spreads FNV's weak high bits.
+fn fnv_finish(mut h: u64) -> u64 {
     h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     h ^ (h >> 31)
@@ -55,13 +57,19 @@ pub fn simhash(text: &str) -> Option<u64> {
     }
     let mut acc = [0i64; 64];
     for sh in w.windows(4) {
-        let h = fnv1a(sh.join(" ").as_bytes());
-        for (i, a) in acc.iter_mut().enumerate() {
-            if h >> i & 1 == 1 {
-                *a += 1;
-            } else {
-                *a -= 1;
+        // FNV-1a of the four words joined by spaces, without building the string
+        let mut h = FNV_OFFSET;
+        for (k, word) in sh.iter().enumerate() {
+            if k > 0 {
+                h = fnv_step(h, b' ');
             }
+            for b in word.bytes() {
+                h = fnv_step(h, b);
+            }
+        }
+        let h = fnv_finish(h);
+        for (i, a) in acc.iter_mut().enumerate() {
+            *a += ((h >> i & 1) as i64) * 2 - 1;
         }
     }
     let mut out = 0u64;

@@ -109,13 +109,15 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub const DEFAULT_DATA_DIR: &str = "sitrep-data";
 
 /// How many written documents wait before the index is committed.
-pub const INDEX_BATCH: usize = 200;
+pub const INDEX_BATCH: usize = 1000;
 
 /// A store: documents in a [`DocumentStore`] and a [`SearchIndex`] kept consistent with it.
 pub struct Store {
     db: Box<dyn DocumentStore>,
     index: SearchIndex,
     pending: usize,
+    /// Documents added to the index by [`Store::write_many`], not yet committed there.
+    direct: Vec<i64>,
     dir: Option<PathBuf>,
 }
 
@@ -157,6 +159,7 @@ impl Store {
             db,
             index,
             pending: 0,
+            direct: Vec::new(),
             dir: None,
         }
     }
@@ -193,11 +196,29 @@ impl Store {
     /// Writes one source's documents (one transaction), and commits the index when a batch
     /// is full.
     pub fn write(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>> {
-        let out = self
-            .db
-            .write_source(w)
-            .map_err(|e| e.when_writing(&w.source))?;
-        self.pending += out.len();
+        Ok(self.write_many(&[w])?.pop().unwrap_or_default())
+    }
+
+    /// Writes several sources in one database transaction (all or none) and adds the new
+    /// documents to the index straight away, without reading them back; they are marked
+    /// indexed at the next index commit ([`Store::sync_index`]). A reprint instead flags
+    /// its original for re-indexing with every source.
+    pub fn write_many(&mut self, ws: &[&SourceWrite]) -> Result<Vec<Vec<DocOutcome>>> {
+        let out = self.db.write_sources(ws)?;
+        for (w, outcomes) in ws.iter().zip(&out) {
+            for (o, p) in outcomes.iter().zip(&w.docs) {
+                match o {
+                    DocOutcome::Stored(id) => {
+                        self.index
+                            .put(*id, &p.doc, &[])
+                            .map_err(|e| e.when_writing("the search index"))?;
+                        self.direct.push(*id);
+                    }
+                    DocOutcome::Duplicate { of, .. } => self.direct.retain(|d| d != of),
+                }
+            }
+            self.pending += outcomes.len();
+        }
         if self.pending >= INDEX_BATCH {
             self.sync_index()
                 .map_err(|e| e.when_writing("the search index"))?;
@@ -241,6 +262,12 @@ impl Store {
     pub fn sync_index(&mut self) -> Result<usize> {
         self.pending = 0;
         let mut total = 0;
+        if !self.direct.is_empty() {
+            self.index.commit()?;
+            self.db.mark_indexed(&self.direct)?;
+            total += self.direct.len();
+            self.direct.clear();
+        }
         loop {
             let ids = self.db.unindexed(500)?;
             if ids.is_empty() {

@@ -128,6 +128,9 @@ impl Job {
 }
 
 /// What processing one job gave.
+/// Most sources written in one database transaction.
+const WRITE_BATCH: usize = 64;
+
 enum Outcome {
     Write(SourceWrite),
     /// A feed read item by item.
@@ -697,8 +700,8 @@ pub fn run_batch(
     let translate = !opts.translate.is_none();
 
     let mut b = Batch::default();
-    let record = |store: &mut Store, w: &SourceWrite, b: &mut Batch| -> Result<()> {
-        for (o, p) in store.write(w)?.into_iter().zip(&w.docs) {
+    let tally = |w: &SourceWrite, outcomes: Vec<DocOutcome>, b: &mut Batch| {
+        for (o, p) in outcomes.into_iter().zip(&w.docs) {
             match o {
                 DocOutcome::Stored(id) => {
                     b.stored_ids.push(id);
@@ -709,6 +712,10 @@ pub fn run_batch(
                 DocOutcome::Duplicate { .. } => b.duplicates += 1,
             }
         }
+    };
+    let record = |store: &mut Store, w: &SourceWrite, b: &mut Batch| -> Result<()> {
+        let outcomes = store.write(w)?;
+        tally(w, outcomes, b);
         Ok(())
     };
     std::thread::scope(|scope| -> Result<()> {
@@ -733,60 +740,84 @@ pub fn run_batch(
                 let _ = tx.send(run_job(j, pipeline, known, retry_failed, opts.max_bytes));
             });
         });
-        for outcome in rx {
-            match outcome {
-                Outcome::Skip => b.skipped += 1,
-                Outcome::NotModified => b.not_modified += 1,
-                Outcome::Write(w) => record(store, &w, &mut b)?,
-                Outcome::Feed(fw) => {
-                    for page in &fw.pages {
-                        record(store, page, &mut b)?;
-                    }
-                    record(store, &fw.main, &mut b)?;
-                    b.pages_fetched += fw.pages.len();
-                    b.pages_failed += fw.page_failures.len();
-                    b.seen_items += fw.seen;
-                    let db = store.db_mut();
-                    db.mark_feed_items_seen(&fw.feed, &fw.new_items)?;
-                    db.set_http_validators(&fw.feed, &fw.validators)?;
-                    for (link, reason) in &fw.page_failures {
-                        say(format!(
+        // Whatever the workers have ready is written in one transaction: one commit per
+        // source was most of the writer's time.
+        while let Ok(first) = rx.recv() {
+            let mut ready = vec![first];
+            while ready.len() < WRITE_BATCH {
+                match rx.try_recv() {
+                    Ok(o) => ready.push(o),
+                    Err(_) => break,
+                }
+            }
+            let writes: Vec<&SourceWrite> = ready
+                .iter()
+                .filter_map(|o| match o {
+                    Outcome::Write(w) => Some(w),
+                    _ => None,
+                })
+                .collect();
+            if !writes.is_empty() {
+                let outcomes = store.write_many(&writes)?;
+                for (w, o) in writes.iter().zip(outcomes) {
+                    tally(w, o, &mut b);
+                }
+            }
+            for outcome in ready {
+                match outcome {
+                    Outcome::Skip => b.skipped += 1,
+                    Outcome::NotModified => b.not_modified += 1,
+                    Outcome::Write(_) => {}
+                    Outcome::Feed(fw) => {
+                        for page in &fw.pages {
+                            record(store, page, &mut b)?;
+                        }
+                        record(store, &fw.main, &mut b)?;
+                        b.pages_fetched += fw.pages.len();
+                        b.pages_failed += fw.page_failures.len();
+                        b.seen_items += fw.seen;
+                        let db = store.db_mut();
+                        db.mark_feed_items_seen(&fw.feed, &fw.new_items)?;
+                        db.set_http_validators(&fw.feed, &fw.validators)?;
+                        for (link, reason) in &fw.page_failures {
+                            say(format!(
                             "sitrep: {}: linked page {link}: {reason}; the item's summary was stored instead",
                             fw.feed
                         ));
-                    }
-                    if let Some((link, reason)) = fw.page_failures.first() {
-                        let n = fw.page_failures.len();
-                        db.add_status_note(
+                        }
+                        if let Some((link, reason)) = fw.page_failures.first() {
+                            let n = fw.page_failures.len();
+                            db.add_status_note(
                             &fw.feed,
                             &format!("{n} linked page(s) not fetched, summaries stored instead (first: {link}: {reason})"),
                         )?;
+                        }
+                        for (key, reason) in &fw.item_failures {
+                            say(format!("sitrep: {}: item {key}: {reason}", fw.feed));
+                        }
+                        if let Some((key, reason)) = fw.item_failures.first() {
+                            let n = fw.item_failures.len();
+                            db.add_status_note(
+                                &fw.feed,
+                                &format!("{n} item(s) not stored (first: {key}: {reason})"),
+                            )?;
+                        }
                     }
-                    for (key, reason) in &fw.item_failures {
-                        say(format!("sitrep: {}: item {key}: {reason}", fw.feed));
-                    }
-                    if let Some((key, reason)) = fw.item_failures.first() {
-                        let n = fw.item_failures.len();
-                        db.add_status_note(
-                            &fw.feed,
-                            &format!("{n} item(s) not stored (first: {key}: {reason})"),
-                        )?;
+                    Outcome::Fail { key, hash, reason } => {
+                        b.failed += 1;
+                        store.fail(&key, hash.as_deref(), &reason)?;
+                        say(format!("sitrep: {key}: {reason}"));
                     }
                 }
-                Outcome::Fail { key, hash, reason } => {
-                    b.failed += 1;
-                    store.fail(&key, hash.as_deref(), &reason)?;
-                    say(format!("sitrep: {key}: {reason}"));
+                if let Some(pb) = &bar {
+                    pb.inc(1);
+                    pb.set_message(format!(
+                        "{} stored, {} duplicates, {} failed",
+                        b.stored_ids.len(),
+                        b.duplicates,
+                        b.failed
+                    ));
                 }
-            }
-            if let Some(pb) = &bar {
-                pb.inc(1);
-                pb.set_message(format!(
-                    "{} stored, {} duplicates, {} failed",
-                    b.stored_ids.len(),
-                    b.duplicates,
-                    b.failed
-                ));
             }
         }
         Ok(())

@@ -137,6 +137,10 @@ pub fn find_publication_date(text: &str) -> Option<(NaiveDate, usize, usize)> {
         if non_empty > 15 {
             break;
         }
+        // a calendar day written out always has a digit (its day or its year)
+        if !raw.chars().any(char::is_numeric) {
+            continue;
+        }
         let exprs: Vec<TimeExpr> = tag_with(raw, all, TimeLang::En, None)
             .into_iter()
             .filter(|e| e.granularity == Granularity::Day && !e.relative)
@@ -490,7 +494,7 @@ fn build_pats() -> Pats {
         let re = Regex::new(&s).expect("static temporal pattern must compile");
         Pat { re }
     };
-    let pats = Pats {
+    Pats {
         num_iso: t(r"(?P<y><D>{4})[-/.](?P<m><D>{1,2})[-/.](?P<d><D>{1,2})"),
         num_dmy: t(r"(?P<a><D>{1,2})[/.\-](?P<b><D>{1,2})[/.\-](?P<y><D>{4})"),
         year: t(r"(?P<mod><MOD_EN>|<MOD_FR>)?(?P<y><D>{4})"),
@@ -550,8 +554,7 @@ fn build_pats() -> Pats {
         ar_relday: t(r"أمس\s+الأول|أول\s+(?:من\s+)?أمس|أمس|البارحة|اليوم|غداً|بعد\s+غد"),
         ar_wd: t(r"(?:(?P<yawm>يوم)\s+)?(?P<wd><AR_WD>)(?:\s+(?P<r>الماضي|المقبل|القادم|الفائت))?"),
         ar_offset: t(r"اليوم\s+(?P<k>التالي|السابق)"),
-    };
-    pats
+    }
 }
 
 // ---------------------------------------------------------------------------

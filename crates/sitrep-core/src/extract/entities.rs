@@ -477,8 +477,19 @@ fn lower(t: &Token) -> String {
     t.text.to_lowercase()
 }
 
+/// Whether the token, lower-cased, is one of `list` (lower-case words): no allocation for
+/// ASCII tokens.
+fn in_lower(list: &[&str], t: &Token) -> bool {
+    if t.text.is_ascii() {
+        list.iter().any(|w| w.eq_ignore_ascii_case(t.text))
+    } else {
+        let l = t.text.to_lowercase();
+        list.contains(&l.as_str())
+    }
+}
+
 fn is_connector(t: &Token) -> bool {
-    t.kind == TokKind::Word && CONNECTORS.contains(&lower(t).as_str())
+    t.kind == TokKind::Word && in_lower(CONNECTORS, t)
 }
 
 fn is_title(t: &Token) -> bool {
@@ -632,7 +643,7 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
         if nl == "military"
             && toks
                 .get(i + 2)
-                .is_some_and(|t| ADJECTIVAL_AFTER_MILITARY.contains(&lower(t).as_str()))
+                .is_some_and(|t| in_lower(ADJECTIVAL_AFTER_MILITARY, t))
         {
             continue;
         }
@@ -894,7 +905,7 @@ fn chunk_cands(
     let has_and = toks[s..e].iter().any(|t| matches!(t.text, "and" | "et"));
     // the head word ends the chunk or opens a complement: "Union of", "Movement for"
     let head = (s..e).any(|i| {
-        ORG_HEADS.contains(&lower(&toks[i]).as_str())
+        in_lower(ORG_HEADS, &toks[i])
             && (i + 1 == e
                 || matches!(
                     lower(&toks[i + 1]).as_str(),
@@ -911,9 +922,8 @@ fn chunk_cands(
         let m = kb_match(full, toks, pos, kb, false).filter(|(len, _)| {
             let end = pos + len;
             // "Obama Administration": a known name used as a modifier of an organisation
-            let head_follows = end < e
-                && ORG_HEADS.contains(&lower(&toks[end]).as_str())
-                && !toks[end - 1].is_possessive();
+            let head_follows =
+                end < e && in_lower(ORG_HEADS, &toks[end]) && !toks[end - 1].is_possessive();
             let initial_common = pos == 0 && *len == 1 && words::is_common(toks[pos].stem());
             !used[pos..end.min(used.len())].iter().any(|u| *u)
                 && !head_follows
@@ -985,7 +995,7 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
     let first = &toks[first_i];
     let last = &toks[last_i];
     // a title right before the run in lower case: "le président Traoré", "envoy Prodi"
-    if first_i > 0 && LOWER_TITLES.contains(&lower(&toks[first_i - 1]).as_str()) {
+    if first_i > 0 && in_lower(LOWER_TITLES, &toks[first_i - 1]) {
         person_cue = true;
     }
     if first_i > 0 && is_title(&toks[first_i - 1]) {
@@ -994,8 +1004,8 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
     let len = b - a;
     let ws: Vec<&Token> = idx[a..b].iter().map(|&i| &toks[i]).collect();
     let content: Vec<&&Token> = ws.iter().filter(|t| !is_connector(t)).collect();
-    let org_head = ws.iter().any(|t| ORG_HEADS.contains(&lower(t).as_str()));
-    let place_head = !org_head && PLACE_HEADS.contains(&lower(last).as_str());
+    let org_head = ws.iter().any(|t| in_lower(ORG_HEADS, t));
+    let place_head = !org_head && in_lower(PLACE_HEADS, last);
     let acronym = len == 1 && first.is_acronym();
     if len == 1 && first.text.contains('-') {
         // "axe Bamako-Gao": two known places joined by a hyphen
@@ -1044,10 +1054,7 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
         if acronym && (w.chars().count() > 7 || is_roman(w)) {
             return;
         }
-        if first_i > 0
-            && FRENCH_GROUP_ARTICLES.contains(&lower(&toks[first_i - 1]).as_str())
-            && !person_cue
-        {
+        if first_i > 0 && in_lower(FRENCH_GROUP_ARTICLES, &toks[first_i - 1]) && !person_cue {
             return;
         }
         if w.chars().count() < 2 {

@@ -141,6 +141,18 @@ pub fn find_publication_date(text: &str) -> Option<(NaiveDate, usize, usize)> {
         if !raw.chars().any(char::is_numeric) {
             continue;
         }
+        // a long line (running text) counts only by a cue ("Published ...")
+        if raw.chars().count() > 120 {
+            let lower = raw.to_ascii_lowercase();
+            let cued = PUB_CUES.iter().any(|(cue, _)| {
+                lower
+                    .match_indices(cue)
+                    .any(|(pos, _)| !prev_char(&lower, pos).is_some_and(|c| c.is_alphabetic()))
+            });
+            if !cued {
+                continue;
+            }
+        }
         let exprs: Vec<TimeExpr> = tag_with(raw, all, TimeLang::En, None)
             .into_iter()
             .filter(|e| e.granularity == Granularity::Day && !e.relative)

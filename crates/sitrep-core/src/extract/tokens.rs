@@ -33,8 +33,17 @@ impl<'a> Token<'a> {
 
     /// Every letter is upper case and there are at least two (`MNLA`, `U.N.`).
     pub fn is_acronym(&self) -> bool {
-        let letters: Vec<char> = self.stem().chars().filter(|c| c.is_alphabetic()).collect();
-        self.kind == TokKind::Word && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+        if self.kind != TokKind::Word {
+            return false;
+        }
+        let mut letters = 0;
+        for c in self.stem().chars().filter(|c| c.is_alphabetic()) {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+        letters >= 2
     }
 
     /// In Arabic script.

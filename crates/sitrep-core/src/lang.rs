@@ -33,14 +33,16 @@ const STOPWORDS: [(&str, &[&str]); 5] = [
         "en",
         &[
             "the", "and", "of", "to", "is", "was", "were", "with", "that", "for", "by", "from",
-            "has", "have", "which", "this", "on", "its", "their", "it",
+            "has", "have", "which", "this", "on", "its", "their", "it", "said", "had", "been",
+            "will", "but", "after", "are", "not",
         ],
     ),
     (
         "fr",
         &[
             "les", "des", "est", "une", "dans", "pour", "avec", "sur", "qui", "pas", "été", "aux",
-            "du", "au", "ont", "cette", "sont", "il", "elle", "ces",
+            "du", "au", "ont", "cette", "sont", "il", "elle", "ces", "et", "par", "selon", "leur",
+            "ses", "nous", "dont", "avait", "depuis",
         ],
     ),
     (

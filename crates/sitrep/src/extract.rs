@@ -57,21 +57,38 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
     })
     .context("building the pipeline")?;
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // stdout is line-buffered: many small writes per JSON line each scanned for newlines
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = 0usize;
     // Files are processed in parallel (rayon; RAYON_NUM_THREADS=1 for one thread), in
     // chunks so that output keeps the order of the arguments and memory stays bounded.
     for chunk in args.files.chunks(64) {
-        let results: Vec<_> = chunk.par_iter().map(|p| pipeline.process_path(p)).collect();
+        // JSON lines are rendered by the workers too
+        let results: Vec<_> = chunk
+            .par_iter()
+            .map(|p| {
+                let docs = pipeline.process_path(p)?;
+                let lines = if args.json {
+                    docs.iter()
+                        .map(|d| serde_json::to_vec(&output::extract_json(d, args.with_text)))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| sitrep_core::Error::Invalid(format!("{}: {e}", p.display())))?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, sitrep_core::Error>((docs, lines))
+            })
+            .collect();
         for result in results {
             match result {
-                Ok(docs) => {
-                    for d in docs {
-                        if args.json {
-                            let v = output::extract_json(&d, args.with_text);
-                            serde_json::to_writer(&mut out, &v)?;
-                            writeln!(out)?;
-                        } else {
+                Ok((docs, lines)) => {
+                    if args.json {
+                        for line in lines {
+                            out.write_all(&line)?;
+                            out.write_all(b"\n")?;
+                        }
+                    } else {
+                        for d in docs {
                             summary(&mut out, &d, args.with_text)?;
                         }
                     }

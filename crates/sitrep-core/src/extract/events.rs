@@ -41,8 +41,8 @@ struct Trigger {
 /// Triggers of one language by their first word: exact words, and prefixes by first letter.
 #[derive(Debug, Default)]
 struct TriggerIndex {
-    exact: HashMap<String, Vec<usize>>,
-    prefixed: HashMap<char, Vec<usize>>,
+    exact: rustc_hash::FxHashMap<String, Vec<usize>>,
+    prefixed: rustc_hash::FxHashMap<char, Vec<usize>>,
 }
 
 /// The trigger lexicon, by language.

@@ -10,6 +10,7 @@ pub mod brief;
 pub mod corpus;
 pub mod export;
 pub mod html;
+pub mod ingest;
 pub mod map;
 pub mod pages;
 pub mod timeline;
@@ -273,6 +274,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/brief", get(api::brief))
         .route("/api/v1/map", get(api::map))
         .route("/api/v1/export/{format}", get(api::export))
+        .route(
+            "/api/v1/ingest",
+            post(ingest::ingest).layer(DefaultBodyLimit::max(ingest::MAX_INGEST_BODY)),
+        )
         .route("/api/v1/watchlists", get(watch::list).post(watch::create))
         .route("/api/v1/watchlists/{id}", get(watch::get_one))
         .route("/api/v1/watchlists/{id}/delete", post(watch::delete))

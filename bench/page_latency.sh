@@ -16,10 +16,12 @@ cargo build --release -q -p sitrep
 target/release/sitrep serve --data "$DATA" --addr "127.0.0.1:$PORT" > /tmp/page_latency.log 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "$BASE/static/style.css" && break; sleep 0.2; done
+START=$(date +%s.%N)
+for _ in $(seq 1 3000); do curl -sf -o /dev/null "$BASE/static/style.css" && break; sleep 0.2; done
+echo "server listening after $(echo "$(date +%s.%N) - $START" | bc) s"
 
-t() { curl -s -o /dev/null -w '%{time_total}\n' "$1"; }
-echo "first request (loads the corpus, builds the timeline): $(t "$BASE/timeline") s"
+t() { curl -sf -o /dev/null -w '%{time_total}\n' "$1" || echo "FAILED $1" >&2; }
+echo "first request (loads the corpus, builds the timeline when not done yet): $(t "$BASE/timeline") s"
 echo "server RSS after loading: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' /proc/$PID/status)"
 KEY=$(curl -s "$BASE/api/v1/entities" | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("entities",d) if isinstance(d,dict) else d; print(d[0]["key"])')
 ENC=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$KEY")

@@ -294,18 +294,19 @@ pub fn build(docs: &[Document], opts: &TimelineOptions) -> Timeline {
         let first = &items[members[0]].ent;
         let mut aliases: Vec<String> = Vec::new();
         let mut documents: Vec<String> = Vec::new();
+        let mut seen_alias: HashSet<&str> = HashSet::new();
+        let mut seen_doc: HashSet<usize> = HashSet::new();
         let mut mentions = 0;
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for &i in members {
             let e = items[i].ent;
             for a in &e.aliases {
-                if !aliases.contains(a) {
+                if seen_alias.insert(a.as_str()) {
                     aliases.push(a.clone());
                 }
             }
-            let src = &docs[items[i].doc].source;
-            if !documents.contains(src) {
-                documents.push(src.clone());
+            if seen_doc.insert(items[i].doc) {
+                documents.push(docs[items[i].doc].source.clone());
             }
             mentions += e.mentions.len();
             *counts.entry(e.name.as_str()).or_default() += e.mentions.len();
@@ -472,7 +473,8 @@ pub fn build(docs: &[Document], opts: &TimelineOptions) -> Timeline {
                 let entry = block
                     .entry((ev.kind, year.clone(), key.clone()))
                     .or_default();
-                if !entry.contains(&m) {
+                // a new cluster is in no list yet: skip the scan
+                if target.is_none() || !entry.contains(&m) {
                     entry.push(m);
                 }
             }

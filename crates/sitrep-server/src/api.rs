@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::brief::{self, BriefQuery};
 use crate::export;
-use crate::map::{self, MapData};
+use crate::map::MapData;
 use crate::pages::{self, run_search, SearchParams, SearchResult, TimelineParams};
 use crate::timeline::{CorpusEntity, MergedEvent};
 use crate::{AppError, AppResult, AppState};
@@ -41,24 +41,15 @@ pub async fn document(
     Path(id): Path<String>,
 ) -> AppResult<Json<DocumentOut>> {
     let c = state.corpus()?;
-    let (n, d) = pages::find_doc(&c, &id, false)?;
-    let sources = c
-        .ids
-        .iter()
-        .position(|&x| x == n)
-        .map(|i| c.sources[i].clone())
-        .unwrap_or_default();
+    let f = pages::find_doc(&state, &c, &id, false)?;
     let events = c
-        .timeline
-        .events
-        .iter()
-        .filter(|e| e.sources.iter().any(|s| s.doc == d.source))
+        .events_of_doc(&f.doc.source)
         .map(|e| e.id.clone())
         .collect();
     Ok(Json(DocumentOut {
-        id: n,
-        sources,
-        document: d,
+        id: f.id,
+        sources: f.sources,
+        document: f.doc,
         events,
     }))
 }
@@ -73,12 +64,20 @@ pub async fn entities(State(state): State<AppState>) -> AppResult<Json<Vec<Corpu
 pub struct EntityOut {
     /// The entity.
     pub entity: CorpusEntity,
-    /// Mentions per month of publication.
+    /// Mentions per month of publication (or documents per month across the store when
+    /// the server holds only recent documents: see `unit`).
     pub mentions_by_month: Vec<(String, usize)>,
+    /// What `mentions_by_month` counts: `mentions` or `documents`.
+    pub unit: &'static str,
+    /// Documents mentioning it across the whole store, when the server holds only recent
+    /// documents (the entity's own counts cover those).
+    pub documents_in_store: Option<u64>,
     /// Co-occurring entities: key, name, shared documents.
     pub cooccurring: Vec<(String, String, usize)>,
-    /// Its events.
+    /// Its events (at most 1,000; see `events_total`).
     pub events: Vec<MergedEvent>,
+    /// How many merged events it takes part in.
+    pub events_total: usize,
 }
 
 /// `GET /api/v1/entities/{key}`.
@@ -87,18 +86,17 @@ pub async fn entity(
     Path(key): Path<String>,
 ) -> AppResult<Json<EntityOut>> {
     let c = state.corpus()?;
-    let e = c
-        .resolve(&key)
-        .cloned()
-        .ok_or_else(|| AppError::not_found(format!("no entity {key}")))?;
+    let (e, documents_in_store) = pages::find_entity(&state, &c, &key)?;
+    let (series, unit) = pages::entity_over_time(&state, &c, &e);
     Ok(Json(EntityOut {
-        mentions_by_month: pages::mentions_by_month(&c, &e.key),
+        mentions_by_month: series,
+        unit,
+        documents_in_store,
         cooccurring: pages::cooccurring(&c, &e.key),
+        events_total: c.events_of(&e.key).count(),
         events: c
-            .timeline
-            .events
-            .iter()
-            .filter(|ev| c.event_involves(ev, &e))
+            .events_of(&e.key)
+            .take(pages::TIMELINE_API_LIMIT)
             .cloned()
             .collect(),
         entity: e,
@@ -110,11 +108,22 @@ pub async fn timeline(
     State(state): State<AppState>,
     Query(p): Query<TimelineParams>,
 ) -> AppResult<Json<Value>> {
-    let c = state.corpus()?;
+    let c = state.corpus_for(p.from.as_deref(), p.to.as_deref())?;
     let evs: Vec<&MergedEvent> = pages::filter_events(&c, &p);
-    Ok(Json(
-        json!({ "total": c.timeline.events.len(), "events": evs }),
-    ))
+    let offset = p.offset.unwrap_or(0);
+    let limit = p
+        .limit
+        .unwrap_or(pages::TIMELINE_API_LIMIT)
+        .min(pages::TIMELINE_API_LIMIT);
+    let page: Vec<&MergedEvent> = evs.iter().skip(offset).take(limit).copied().collect();
+    Ok(Json(json!({
+        "total": c.timeline.events.len(),
+        "matching": evs.len(),
+        "offset": offset,
+        "documents": c.docs.len(),
+        "documents_in_store": c.count,
+        "events": page
+    })))
 }
 
 /// `GET /api/v1/brief`.
@@ -122,14 +131,14 @@ pub async fn brief(
     State(state): State<AppState>,
     Query(q): Query<BriefQuery>,
 ) -> AppResult<Json<brief::Brief>> {
-    let c = state.corpus()?;
+    let c = state.corpus_for(q.from.as_deref(), q.to.as_deref())?;
     Ok(Json(brief::build(&c, &q)))
 }
 
 /// `GET /api/v1/map`.
 pub async fn map(State(state): State<AppState>) -> AppResult<Json<MapData>> {
     let c = state.corpus()?;
-    Ok(Json(map::data(&c)))
+    Ok(Json(c.map_data().clone()))
 }
 
 /// `GET /api/v1/export/{format}`.
@@ -138,7 +147,7 @@ pub async fn export(
     Path(format): Path<String>,
     Query(q): Query<BriefQuery>,
 ) -> AppResult<Response> {
-    let c = state.corpus()?;
+    let c = state.corpus_for(q.from.as_deref(), q.to.as_deref())?;
     let e = export::render(&c, &format, &q).map_err(AppError::not_found)?;
     let disposition = if format == "brief-html" {
         "inline".to_string()

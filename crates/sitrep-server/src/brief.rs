@@ -29,8 +29,11 @@ pub struct Brief {
     pub query: BriefQuery,
     /// Period covered by the developments (first and last dates).
     pub period: Option<(String, String)>,
-    /// Key developments in date order.
+    /// Key developments in date order: the [`MAX_DEVELOPMENTS`] best corroborated when
+    /// more events match.
     pub developments: Vec<Development>,
+    /// How many merged events matched the query.
+    pub matching: usize,
     /// Main actors with the number of developments they appear in.
     pub actors: Vec<(String, usize)>,
     /// Points the sources disagree on.
@@ -79,6 +82,10 @@ fn norm(s: &str) -> String {
     s.to_lowercase()
 }
 
+/// Most developments a brief lists (the best corroborated, then the most credible, then
+/// the latest).
+pub const MAX_DEVELOPMENTS: usize = 60;
+
 /// Builds a brief from the corpus.
 pub fn build(c: &Corpus, bq: &BriefQuery) -> Brief {
     let words: Vec<String> =
@@ -92,11 +99,18 @@ pub fn build(c: &Corpus, bq: &BriefQuery) -> Brief {
     let mut src_n: HashMap<String, usize> = HashMap::new();
     let mut actors: HashMap<String, usize> = HashMap::new();
     let mut disputes = Vec::new();
-    for ev in &c.timeline.events {
-        if !date_in(ev.date.as_deref(), bq.from.as_deref(), bq.to.as_deref()) {
-            continue;
-        }
-        if !words.is_empty() {
+    let mut picked: Vec<usize> = c
+        .timeline
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, ev)| {
+            if !date_in(ev.date.as_deref(), bq.from.as_deref(), bq.to.as_deref()) {
+                return false;
+            }
+            if words.is_empty() {
+                return true;
+            }
             let hay = norm(&format!(
                 "{} {} {} {} {}",
                 ev.summary,
@@ -105,10 +119,27 @@ pub fn build(c: &Corpus, bq: &BriefQuery) -> Brief {
                 ev.place.as_deref().unwrap_or(""),
                 ev.kind.as_str()
             ));
-            if !words.iter().all(|w| hay.contains(w.as_str())) {
-                continue;
-            }
-        }
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let matching = picked.len();
+    if picked.len() > MAX_DEVELOPMENTS {
+        let evs = &c.timeline.events;
+        // partial selection (linear), not a full sort of every matching event
+        picked.select_nth_unstable_by(MAX_DEVELOPMENTS - 1, |&a, &b| {
+            let (x, y) = (&evs[a], &evs[b]);
+            y.corroboration
+                .cmp(&x.corroboration)
+                .then(x.credibility.grade.cmp(&y.credibility.grade))
+                .then(y.sources.len().cmp(&x.sources.len()))
+                .then(y.date.cmp(&x.date))
+                .then(a.cmp(&b))
+        });
+        picked.truncate(MAX_DEVELOPMENTS);
+        picked.sort_unstable();
+    }
+    for ev in picked.into_iter().map(|i| &c.timeline.events[i]) {
         let mut cites = Vec::new();
         for s in &ev.sources {
             let n = *src_n.entry(s.doc.clone()).or_insert_with(|| {
@@ -179,6 +210,7 @@ pub fn build(c: &Corpus, bq: &BriefQuery) -> Brief {
         query: bq.clone(),
         period,
         developments: devs,
+        matching,
         actors,
         disputes,
         sources,
@@ -236,6 +268,13 @@ pub fn to_html(b: &Brief) -> String {
         b.developments.len(),
         b.sources.len()
     );
+    if b.matching > b.developments.len() {
+        let _ = write!(
+            h,
+            " (the best corroborated of {} matching events; narrow the topic or dates for more)",
+            b.matching
+        );
+    }
     if let Some((a, z)) = &b.period {
         let _ = write!(h, ", {} to {}", esc(a), esc(z));
     }
@@ -334,9 +373,14 @@ pub fn to_markdown(b: &Brief) -> String {
     if let Some((a, z)) = &b.period {
         let _ = writeln!(m, "Period: {a} to {z}. ");
     }
+    let more = if b.matching > b.developments.len() {
+        format!(" (the best corroborated of {} matching events)", b.matching)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         m,
-        "{} developments from {} sources.\n\n## Key developments\n",
+        "{} developments from {} sources{more}.\n\n## Key developments\n",
         b.developments.len(),
         b.sources.len()
     );

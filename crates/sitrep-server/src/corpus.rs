@@ -1,16 +1,29 @@
-//! The corpus in memory: every stored document and the timeline built from them.
+//! The corpus in memory: the stored documents a page works on and the timeline built from
+//! them.
+//!
+//! A store of millions of documents does not fit in memory, so the server holds a *window*:
+//! the most recently published documents (at most [`DEFAULT_WINDOW`], `sitrep serve
+//! --window N`), or those published within a date range when a page asks for one. Search,
+//! the document page, and an entity's totals and mentions over time go to the store and its
+//! index and cover every document.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use sitrep_core::Document;
 use sitrep_store::Store;
 
 use crate::timeline::{self, CorpusEntity, MergedEvent, Timeline, TimelineOptions};
 
+/// How many of the most recent documents the server loads by default.
+pub const DEFAULT_WINDOW: usize = 3000;
+
 /// Documents and timeline of a store at one document count.
 pub struct Corpus {
     /// Number of stored documents when loaded.
     pub count: u64,
+    /// Whether only part of the store was loaded (a window of recent or dated documents).
+    pub partial: bool,
     /// Store ids, parallel to `docs`.
     pub ids: Vec<i64>,
     /// Documents.
@@ -25,28 +38,69 @@ pub struct Corpus {
     by_source: HashMap<String, i64>,
     by_key: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
+    /// Corpus key -> indices of the documents mentioning it.
+    docs_of: HashMap<String, Vec<usize>>,
+    /// Corpus keys of each document's entities (no repeats), parallel to `docs`.
+    doc_keys: Vec<Vec<String>>,
+    /// Corpus key -> indices of the merged events it takes part in.
+    events_of: HashMap<String, Vec<usize>>,
+    /// Document source -> indices of the merged events it reports.
+    events_of_doc: HashMap<String, Vec<usize>>,
+    map: OnceLock<crate::map::MapData>,
 }
 
 impl Corpus {
-    /// Loads every document of a store and builds the timeline.
+    /// Loads every document of a store and builds the timeline (exports of the whole
+    /// store; the server uses [`Corpus::load_recent`]).
     pub fn load(store: &Store) -> sitrep_store::Result<Corpus> {
         let count = store.document_count()?;
-        let (mut ids, mut docs, mut sources) = (Vec::new(), Vec::new(), Vec::new());
+        let mut ids = Vec::new();
         // Ids are SQLite row ids; walk them until every document is found (gaps allowed).
         let (mut id, mut misses) = (1i64, 0u64);
         while (ids.len() as u64) < count && misses < 100_000 {
-            match store.db().get(id)? {
-                Some(d) => {
-                    ids.push(id);
-                    docs.push(d.document);
-                    sources.push(store.db().sources_of(id)?);
-                    misses = 0;
-                }
-                None => misses += 1,
+            if store.db().get(id)?.is_some() {
+                ids.push(id);
+                misses = 0;
+            } else {
+                misses += 1;
             }
             id += 1;
         }
+        Self::load_ids(store, count, ids, false)
+    }
+
+    /// Loads the `window` most recently published documents (only those published within
+    /// `from..=to` when given) and builds their timeline.
+    pub fn load_recent(
+        store: &Store,
+        window: usize,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> sitrep_store::Result<Corpus> {
+        let count = store.document_count()?;
+        let mut ids = store.db().recent_ids(window, from, to)?;
+        let ranged = from.is_some_and(|s| !s.is_empty()) || to.is_some_and(|s| !s.is_empty());
+        let partial = ranged || (ids.len() as u64) < count;
+        ids.sort_unstable();
+        Self::load_ids(store, count, ids, partial)
+    }
+
+    fn load_ids(
+        store: &Store,
+        count: u64,
+        wanted: Vec<i64>,
+        partial: bool,
+    ) -> sitrep_store::Result<Corpus> {
+        let (mut ids, mut docs, mut sources) = (Vec::new(), Vec::new(), Vec::new());
+        for id in wanted {
+            if let Some(d) = store.db().get(id)? {
+                ids.push(id);
+                docs.push(d.document);
+                sources.push(store.db().sources_of(id)?);
+            }
+        }
         let mut c = Self::from_docs(count, ids, docs, sources);
+        c.partial = partial;
         for &id in &c.ids {
             if let Some(t) = store.db().translations(id)?.into_iter().next() {
                 c.translations.insert(id, t.translation);
@@ -83,8 +137,9 @@ impl Corpus {
                 by_name.entry(a.to_lowercase()).or_insert(i);
             }
         }
-        Corpus {
+        let mut c = Corpus {
             count,
+            partial: false,
             ids,
             docs,
             sources,
@@ -94,7 +149,84 @@ impl Corpus {
             by_source,
             by_key,
             by_name,
+            docs_of: HashMap::new(),
+            doc_keys: Vec::new(),
+            events_of: HashMap::new(),
+            events_of_doc: HashMap::new(),
+            map: OnceLock::new(),
+        };
+        let mut docs_of: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut doc_keys = Vec::with_capacity(c.docs.len());
+        for (i, d) in c.docs.iter().enumerate() {
+            let mut keys: Vec<String> = Vec::new();
+            for e in &d.entities {
+                let k = c.key_of(e);
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            for k in &keys {
+                docs_of.entry(k.clone()).or_default().push(i);
+            }
+            doc_keys.push(keys);
         }
+        c.doc_keys = doc_keys;
+        let mut events_of: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut events_of_doc: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, ev) in c.timeline.events.iter().enumerate() {
+            for s in &ev.sources {
+                let v = events_of_doc.entry(s.doc.clone()).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            }
+            for n in ev.actors.iter().chain(&ev.targets).chain(ev.place.iter()) {
+                if let Some(e) = c.entity_by_name(n) {
+                    let v = events_of.entry(e.key.clone()).or_default();
+                    if v.last() != Some(&i) {
+                        v.push(i);
+                    }
+                }
+            }
+        }
+        c.docs_of = docs_of;
+        c.events_of = events_of;
+        c.events_of_doc = events_of_doc;
+        c
+    }
+
+    /// The merged events a document reports, by document source.
+    pub fn events_of_doc(&self, source: &str) -> impl Iterator<Item = &MergedEvent> {
+        self.events_of_doc
+            .get(source)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.timeline.events[i])
+    }
+
+    /// Indices (into `docs`) of the documents mentioning an entity, by corpus key.
+    pub fn docs_of(&self, key: &str) -> &[usize] {
+        self.docs_of.get(key).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Corpus keys of the entities of a document (by index into `docs`).
+    pub fn doc_keys(&self, i: usize) -> &[String] {
+        self.doc_keys.get(i).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The merged events an entity takes part in (as actor, target or place), in timeline
+    /// order.
+    pub fn events_of(&self, key: &str) -> impl Iterator<Item = &MergedEvent> {
+        self.events_of
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.timeline.events[i])
+    }
+
+    /// The map data, computed on first use.
+    pub fn map_data(&self) -> &crate::map::MapData {
+        self.map.get_or_init(|| crate::map::data(self))
     }
 
     /// A document by store id.

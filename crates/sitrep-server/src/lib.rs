@@ -2,8 +2,10 @@
 //!
 //! Server-rendered HTML pages (search, document, entity, timeline, map, brief), a JSON API
 //! under `/api/v1/`, Atom feeds of watchlists, and exports (JSON, CSV, GeoJSON, STIX 2.1,
-//! briefs). Everything is built from a [`Store`] and a timeline cached in memory
-//! ([`corpus::Corpus`]), rebuilt when the number of stored documents changes.
+//! briefs). Search and documents come from the [`Store`] and its index; timeline, map and
+//! brief from the most recent documents held in memory ([`corpus::Corpus`], a window of
+//! [`corpus::DEFAULT_WINDOW`] by default), rebuilt when the number of stored documents
+//! changes.
 
 pub mod api;
 pub mod brief;
@@ -44,6 +46,9 @@ pub struct Config {
     pub token: Option<String>,
     /// Refuse every write.
     pub read_only: bool,
+    /// How many of the most recent documents the timeline, map and brief cover
+    /// (`None`: [`corpus::DEFAULT_WINDOW`]); date-range filters load their own window.
+    pub window: Option<usize>,
 }
 
 /// Shared state of the handlers.
@@ -52,9 +57,14 @@ pub struct AppState {
     inner: Arc<Inner>,
 }
 
+/// A corpus of a date range: ((from, to), corpus).
+type RangedCorpus = ((String, String), Arc<Corpus>);
+
 struct Inner {
     store: Mutex<Store>,
     corpus: Mutex<Option<Arc<Corpus>>>,
+    /// Corpora of date ranges asked for lately: (from, to) -> corpus.
+    ranged: Mutex<Vec<RangedCorpus>>,
     config: Config,
     watch: Mutex<watch::Watchlists>,
 }
@@ -68,6 +78,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 corpus: Mutex::new(None),
+                ranged: Mutex::new(Vec::new()),
                 config,
                 watch: Mutex::new(watch),
             }),
@@ -89,7 +100,17 @@ impl AppState {
         self.inner.watch.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The corpus (documents and timeline), rebuilt when the document count changed.
+    /// The number of documents the server keeps in memory for timeline, map and brief.
+    pub fn window(&self) -> usize {
+        self.inner
+            .config
+            .window
+            .unwrap_or(corpus::DEFAULT_WINDOW)
+            .max(1)
+    }
+
+    /// The corpus of the most recent documents (documents and timeline), rebuilt when the
+    /// document count changed.
     pub fn corpus(&self) -> Result<Arc<Corpus>, AppError> {
         let store = self.store();
         let n = store.document_count()?;
@@ -100,9 +121,41 @@ impl AppState {
             }
         }
         let _ = store.index().reload();
-        let c = Arc::new(Corpus::load(&store)?);
+        let c = Arc::new(Corpus::load_recent(&store, self.window(), None, None)?);
         *slot = Some(c.clone());
         Ok(c)
+    }
+
+    /// The corpus a date range asks for: the recent window when it holds every document
+    /// or no range is given, else the most recent documents published within the range
+    /// (the last few ranges are kept).
+    pub fn corpus_for(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Arc<Corpus>, AppError> {
+        let c = self.corpus()?;
+        let from = from.map(str::trim).filter(|s| !s.is_empty());
+        let to = to.map(str::trim).filter(|s| !s.is_empty());
+        if !c.partial || (from.is_none() && to.is_none()) {
+            return Ok(c);
+        }
+        let key = (from.unwrap_or("").to_string(), to.unwrap_or("").to_string());
+        {
+            let cache = self.inner.ranged.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, r)) = cache.iter().find(|(k, r)| *k == key && r.count == c.count) {
+                return Ok(r.clone());
+            }
+        }
+        let r = {
+            let store = self.store();
+            Arc::new(Corpus::load_recent(&store, self.window(), from, to)?)
+        };
+        let mut cache = self.inner.ranged.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|(k, x)| *k != key && x.count == r.count);
+        cache.insert(0, (key, r.clone()));
+        cache.truncate(4);
+        Ok(r)
     }
 }
 

@@ -109,9 +109,15 @@ pub struct MapEvent {
 pub struct MapData {
     /// Geocoded places.
     pub places: Vec<MapPlace>,
-    /// Events at geocoded places.
+    /// Events at geocoded places: the [`MAX_MAP_EVENTS`] best corroborated (then latest)
+    /// when there are more.
     pub events: Vec<MapEvent>,
+    /// How many events have a geocoded place.
+    pub events_located: usize,
 }
+
+/// Most events drawn on the map.
+pub const MAX_MAP_EVENTS: usize = 500;
 
 /// Places and events with coordinates.
 pub fn data(c: &Corpus) -> MapData {
@@ -132,26 +138,41 @@ pub fn data(c: &Corpus) -> MapData {
             })
         })
         .collect();
-    let events = c
+    let mut located: Vec<(&crate::timeline::MergedEvent, &sitrep_core::document::Geo)> = c
         .timeline
         .events
         .iter()
-        .filter_map(|ev| {
-            let p = ev.place.as_deref()?;
-            let g = c.geo_of(p)?;
-            Some(MapEvent {
-                id: ev.id.clone(),
-                date: ev.date.clone(),
-                kind: ev.kind.as_str().to_string(),
-                place: p.to_string(),
-                lat: g.lat,
-                lon: g.lon,
-                summary: ev.summary.clone(),
-                grade: ev.credibility.grade,
-            })
+        .filter_map(|ev| Some((ev, c.geo_of(ev.place.as_deref()?)?)))
+        .collect();
+    let events_located = located.len();
+    if located.len() > MAX_MAP_EVENTS {
+        located.select_nth_unstable_by(MAX_MAP_EVENTS - 1, |(x, _), (y, _)| {
+            y.corroboration
+                .cmp(&x.corroboration)
+                .then(y.date.cmp(&x.date))
+                .then(x.id.cmp(&y.id))
+        });
+        located.truncate(MAX_MAP_EVENTS);
+        located.sort_by(|(x, _), (y, _)| x.date.cmp(&y.date).then(x.id.cmp(&y.id)));
+    }
+    let events = located
+        .into_iter()
+        .map(|(ev, g)| MapEvent {
+            id: ev.id.clone(),
+            date: ev.date.clone(),
+            kind: ev.kind.as_str().to_string(),
+            place: ev.place.clone().unwrap_or_default(),
+            lat: g.lat,
+            lon: g.lon,
+            summary: ev.summary.clone(),
+            grade: ev.credibility.grade,
         })
         .collect();
-    MapData { places, events }
+    MapData {
+        places,
+        events,
+        events_located,
+    }
 }
 
 /// The view box (min lon, min −lat, width, height) around the places, 2:1.

@@ -470,16 +470,64 @@ fn parse_id(id: &str, html: bool) -> AppResult<i64> {
     })
 }
 
-/// Loads a document by id from the corpus, 404 otherwise.
-pub fn find_doc(c: &Corpus, id: &str, html: bool) -> AppResult<(i64, Document)> {
+/// A document found by id, with every source it was seen at and its latest translation.
+pub struct FoundDoc {
+    /// Store id.
+    pub id: i64,
+    /// The document.
+    pub doc: Document,
+    /// Every source it was seen at (reprints included).
+    pub sources: Vec<String>,
+    /// Its latest machine translation, if any.
+    pub translation: Option<sitrep_core::translate::Translation>,
+}
+
+/// Loads a document by id: from the corpus in memory, else from the store; 404 otherwise.
+pub fn find_doc(state: &AppState, c: &Corpus, id: &str, html: bool) -> AppResult<FoundDoc> {
     let n = parse_id(id, html)?;
-    c.doc(n).cloned().map(|d| (n, d)).ok_or_else(|| {
+    let not_found = || {
         let e = AppError::not_found(format!("no document {id}"));
         if html {
             e.into_html()
         } else {
             e
         }
+    };
+    if let Some(d) = c.doc(n) {
+        let sources = c
+            .ids
+            .iter()
+            .position(|&x| x == n)
+            .map(|i| c.sources[i].clone())
+            .unwrap_or_default();
+        return Ok(FoundDoc {
+            id: n,
+            doc: d.clone(),
+            sources,
+            translation: c.translations.get(&n).cloned(),
+        });
+    }
+    let store = state.store();
+    let err = |e: sitrep_store::Error| {
+        let e = AppError::from(e);
+        if html {
+            e.into_html()
+        } else {
+            e
+        }
+    };
+    let d = store.db().get(n).map_err(err)?.ok_or_else(not_found)?;
+    Ok(FoundDoc {
+        id: n,
+        doc: d.document,
+        sources: store.db().sources_of(n).map_err(err)?,
+        translation: store
+            .db()
+            .translations(n)
+            .map_err(err)?
+            .into_iter()
+            .next()
+            .map(|t| t.translation),
     })
 }
 
@@ -489,7 +537,12 @@ pub async fn document(
     Path(id): Path<String>,
 ) -> AppResult<Html<String>> {
     let c = state.corpus().map_err(AppError::into_html)?;
-    let (n, d) = find_doc(&c, &id, true)?;
+    let FoundDoc {
+        id: n,
+        doc: d,
+        sources,
+        translation,
+    } = find_doc(&state, &c, &id, true)?;
     let title = d.meta.title.clone().unwrap_or_else(|| d.source.clone());
     let mut h = String::new();
     let _ = write!(h, "<h1>{}</h1><dl class=\"kv\">", esc(&title));
@@ -528,12 +581,6 @@ pub async fn document(
         }
         other => row(&mut h, "URL", other),
     }
-    let sources = c
-        .ids
-        .iter()
-        .position(|&x| x == n)
-        .map(|i| c.sources[i].clone())
-        .unwrap_or_default();
     let srcs = if sources.is_empty() {
         vec![d.source.clone()]
     } else {
@@ -558,13 +605,8 @@ pub async fn document(
         "<div class=\"doctext\" dir=\"auto\">{}</div>",
         highlighted_text(&c, &d)
     );
-    translation_html(&mut h, &d, c.translations.get(&n));
-    let evs: Vec<&MergedEvent> = c
-        .timeline
-        .events
-        .iter()
-        .filter(|ev| ev.sources.iter().any(|s| s.doc == d.source))
-        .collect();
+    translation_html(&mut h, &d, translation.as_ref());
+    let evs: Vec<&MergedEvent> = c.events_of_doc(&d.source).collect();
     h.push_str("<h2>Events reported here</h2>");
     if evs.is_empty() {
         if d.events.is_empty() {
@@ -679,10 +721,12 @@ pub fn translation_html(
     }
 }
 
-/// Mentions of an entity per month of publication: (YYYY-MM, count).
+/// Mentions of an entity per month of publication: (YYYY-MM, count), over the documents in
+/// memory.
 pub fn mentions_by_month(c: &Corpus, key: &str) -> Vec<(String, usize)> {
     let mut m: BTreeMap<String, usize> = BTreeMap::new();
-    for d in &c.docs {
+    for &i in c.docs_of(key) {
+        let d = &c.docs[i];
         let n: usize = d
             .entities
             .iter()
@@ -702,6 +746,26 @@ pub fn mentions_by_month(c: &Corpus, key: &str) -> Vec<(String, usize)> {
         *m.entry(month).or_default() += n;
     }
     m.into_iter().collect()
+}
+
+/// An entity's mentions over time for its page: mentions per month when every document is
+/// in memory, else documents per month across the whole store. Returns the series and its
+/// unit.
+pub fn entity_over_time(
+    state: &AppState,
+    c: &Corpus,
+    e: &crate::timeline::CorpusEntity,
+) -> (Vec<(String, usize)>, &'static str) {
+    if c.partial {
+        let rows = state.store().db().entity_months(&Corpus::store_key(e));
+        if let Ok(rows) = rows {
+            if !rows.is_empty() {
+                let v = rows.into_iter().map(|(m, n)| (m, n as usize)).collect();
+                return (v, "documents");
+            }
+        }
+    }
+    (mentions_by_month(c, &e.key), "mentions")
 }
 
 /// A small SVG bar chart.
@@ -751,15 +815,10 @@ pub fn bar_chart(data: &[(String, usize)]) -> String {
 /// Entities sharing documents with an entity: (key, name, shared documents).
 pub fn cooccurring(c: &Corpus, key: &str) -> Vec<(String, String, usize)> {
     let mut m: HashMap<String, usize> = HashMap::new();
-    for d in &c.docs {
-        let keys: std::collections::HashSet<String> =
-            d.entities.iter().map(|e| c.key_of(e)).collect();
-        if !keys.contains(key) {
-            continue;
-        }
-        for k in keys {
+    for &i in c.docs_of(key) {
+        for k in c.doc_keys(i) {
             if k != key {
-                *m.entry(k).or_default() += 1;
+                *m.entry(k.clone()).or_default() += 1;
             }
         }
     }
@@ -775,16 +834,60 @@ pub fn cooccurring(c: &Corpus, key: &str) -> Vec<(String, String, usize)> {
     v
 }
 
+/// The entity named by a key, name or alias: from the documents in memory, else from the
+/// store (an entity only older documents mention), with its documents across the store.
+pub fn find_entity(
+    state: &AppState,
+    c: &Corpus,
+    key: &str,
+) -> AppResult<(crate::timeline::CorpusEntity, Option<u64>)> {
+    let store_count = |e: &crate::timeline::CorpusEntity| -> Option<u64> {
+        if !c.partial {
+            return None;
+        }
+        let store = state.store();
+        store
+            .db()
+            .entity_info(&Corpus::store_key(e))
+            .ok()
+            .flatten()
+            .map(|i| i.documents)
+    };
+    if let Some(e) = c.resolve(key) {
+        let n = store_count(e);
+        return Ok((e.clone(), n));
+    }
+    let info = state
+        .store()
+        .db()
+        .entity_info(key)?
+        .ok_or_else(|| AppError::not_found(format!("no entity {key}")))?;
+    let kind = serde_json::from_value(serde_json::Value::String(info.kind.clone()))
+        .map_err(|_| AppError::not_found(format!("no entity {key}")))?;
+    let e = crate::timeline::CorpusEntity {
+        key: info.kb_id.clone().unwrap_or_else(|| info.key.clone()),
+        id: info.kb_id.clone(),
+        name: info.name.clone(),
+        kind,
+        subtype: info.subtype.clone(),
+        aliases: info.aliases.clone(),
+        documents: Vec::new(),
+        mentions: 0,
+        geo: None,
+    };
+    Ok((e, Some(info.documents)))
+}
+
+/// How many events and documents an entity page lists.
+const ENTITY_LIST: usize = 100;
+
 /// `GET /entity/{key}`.
 pub async fn entity(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> AppResult<Html<String>> {
     let c = state.corpus().map_err(AppError::into_html)?;
-    let e = c
-        .resolve(&key)
-        .ok_or_else(|| AppError::not_found(format!("no entity {key}")).into_html())?
-        .clone();
+    let (e, in_store) = find_entity(&state, &c, &key).map_err(AppError::into_html)?;
     let mut h = String::new();
     let _ = write!(h, "<h1>{}</h1><dl class=\"kv\">", esc(&e.name));
     let _ = write!(
@@ -802,11 +905,28 @@ pub async fn entity(
     }
     let _ = write!(
         h,
-        "<dt>Also written</dt><dd>{}</dd><dt>Mentions</dt><dd>{} in {} documents</dd>",
-        esc(&e.aliases.join(" · ")),
-        e.mentions,
-        e.documents.len()
+        "<dt>Also written</dt><dd>{}</dd>",
+        esc(&e.aliases.join(" · "))
     );
+    match in_store {
+        Some(n) => {
+            let _ = write!(
+                h,
+                "<dt>Documents</dt><dd>{n} in the store; {} mentions in {} of the {} most recent documents</dd>",
+                e.mentions,
+                e.documents.len(),
+                c.docs.len()
+            );
+        }
+        None => {
+            let _ = write!(
+                h,
+                "<dt>Mentions</dt><dd>{} in {} documents</dd>",
+                e.mentions,
+                e.documents.len()
+            );
+        }
+    }
     if let Some(g) = &e.geo {
         let _ = write!(
             h,
@@ -819,13 +939,24 @@ pub async fn entity(
     let _ = write!(
         h,
         "<dt>See also</dt><dd><a href=\"/{}\">documents</a> · <a href=\"/timeline{}\">timeline</a> · <a href=\"/api/v1/entities/{}\">JSON</a></dd></dl>",
-        query(&[("entity", Some(&e.key))]),
+        query(&[("entity", Some(&Corpus::store_key(&e)))]),
         query(&[("entity", Some(&e.key))]),
         urlenc(&e.key)
     );
-    h.push_str("<h2>Mentions over time</h2>");
-    h.push_str(&bar_chart(&mentions_by_month(&c, &e.key)));
+    let (series, unit) = entity_over_time(&state, &c, &e);
+    let _ = write!(
+        h,
+        "<h2>Mentions over time</h2><p class=\"meta\">{unit} per month of publication</p>"
+    );
+    h.push_str(&bar_chart(&series));
     h.push_str("<h2>Appears with</h2>");
+    if c.partial {
+        let _ = write!(
+            h,
+            "<p class=\"meta\">in the {} most recent documents</p>",
+            c.docs.len()
+        );
+    }
     let co = cooccurring(&c, &e.key);
     if co.is_empty() {
         h.push_str("<p class=\"empty\">No other entity.</p>");
@@ -843,20 +974,22 @@ pub async fn entity(
         h.push_str("</ul>");
     }
     h.push_str("<h2>Events</h2>");
-    let evs: Vec<&MergedEvent> = c
-        .timeline
-        .events
-        .iter()
-        .filter(|ev| c.event_involves(ev, &e))
-        .collect();
+    let evs: Vec<&MergedEvent> = c.events_of(&e.key).collect();
     if evs.is_empty() {
         h.push_str("<p class=\"empty\">No event involves it.</p>");
+    } else if evs.len() > ENTITY_LIST {
+        let _ = write!(
+            h,
+            "<p class=\"meta\">The first {ENTITY_LIST} of {} events; <a href=\"/timeline{}\">all on the timeline</a>.</p>",
+            evs.len(),
+            esc(&query(&[("entity", Some(&e.key))]))
+        );
     }
-    for ev in evs {
+    for ev in evs.into_iter().take(ENTITY_LIST) {
         h.push_str(&event_html(&c, ev));
     }
     h.push_str("<h2>Documents</h2><ul>");
-    for s in &e.documents {
+    for s in e.documents.iter().take(ENTITY_LIST) {
         match c.id_of(s) {
             Some(id) => {
                 let _ = write!(h, "<li><a href=\"/doc/{id}\">{}</a></li>", esc(&c.label(s)));
@@ -867,6 +1000,13 @@ pub async fn entity(
         }
     }
     h.push_str("</ul>");
+    if e.documents.len() > ENTITY_LIST || in_store.is_some_and(|n| n as usize > e.documents.len()) {
+        let _ = write!(
+            h,
+            "<p class=\"meta\"><a href=\"/{}\">Search every document that mentions it</a></p>",
+            esc(&query(&[("entity", Some(&Corpus::store_key(&e)))]))
+        );
+    }
     Ok(Html(page(&e.name, "", &h)))
 }
 
@@ -882,30 +1022,46 @@ pub struct TimelineParams {
     pub from: Option<String>,
     /// Latest date.
     pub to: Option<String>,
+    /// Page number (1-based) of the timeline page.
+    pub page: Option<usize>,
+    /// API: events to skip.
+    pub offset: Option<usize>,
+    /// API: most events returned (default and cap [`TIMELINE_API_LIMIT`]).
+    pub limit: Option<usize>,
 }
+
+/// Events per timeline page.
+pub const TIMELINE_PAGE: usize = 100;
+/// Most events one `GET /api/v1/timeline` returns.
+pub const TIMELINE_API_LIMIT: usize = 1000;
 
 /// The events matching timeline filters.
 pub fn filter_events<'a>(c: &'a Corpus, p: &TimelineParams) -> Vec<&'a MergedEvent> {
     let ent = nonempty(&p.entity).map(|s| c.resolve(&s).cloned().ok_or(s));
     let ty = nonempty(&p.event_type);
-    c.timeline
-        .events
-        .iter()
-        .filter(|ev| ty.as_deref().is_none_or(|t| ev.kind.as_str() == t))
-        .filter(|ev| date_in(ev.date.as_deref(), p.from.as_deref(), p.to.as_deref()))
-        .filter(|ev| match &ent {
-            None => true,
-            Some(Ok(e)) => c.event_involves(ev, e),
-            Some(Err(name)) => {
-                let n = name.to_lowercase();
-                ev.actors
-                    .iter()
-                    .chain(&ev.targets)
-                    .chain(ev.place.iter())
-                    .any(|a| a.to_lowercase() == n)
-            }
-        })
-        .collect()
+    let keep = |ev: &&MergedEvent| {
+        ty.as_deref().is_none_or(|t| ev.kind.as_str() == t)
+            && date_in(ev.date.as_deref(), p.from.as_deref(), p.to.as_deref())
+    };
+    match &ent {
+        None => c.timeline.events.iter().filter(keep).collect(),
+        Some(Ok(e)) => c.events_of(&e.key).filter(keep).collect(),
+        Some(Err(name)) => {
+            let n = name.to_lowercase();
+            c.timeline
+                .events
+                .iter()
+                .filter(keep)
+                .filter(|ev| {
+                    ev.actors
+                        .iter()
+                        .chain(&ev.targets)
+                        .chain(ev.place.iter())
+                        .any(|a| a.to_lowercase() == n)
+                })
+                .collect()
+        }
+    }
 }
 
 /// `GET /timeline`.
@@ -913,7 +1069,9 @@ pub async fn timeline(
     State(state): State<AppState>,
     Query(p): Query<TimelineParams>,
 ) -> AppResult<Html<String>> {
-    let c = state.corpus().map_err(AppError::into_html)?;
+    let c = state
+        .corpus_for(p.from.as_deref(), p.to.as_deref())
+        .map_err(AppError::into_html)?;
     let evs = filter_events(&c, &p);
     let v = |s: &Option<String>| esc(s.as_deref().unwrap_or(""));
     let mut h = String::new();
@@ -947,9 +1105,23 @@ pub async fn timeline(
     );
     let _ = write!(
         h,
-        "<p class=\"meta\">{} of {} merged events. Credibility grades follow the Admiralty scale: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged. <a href=\"{}\">Brief of these dates</a></p>",
+        "<p class=\"meta\">{} of {} merged events{}. Credibility grades follow the Admiralty scale: 1 confirmed, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged. <a href=\"{}\">Brief of these dates</a></p>",
         evs.len(),
         c.timeline.events.len(),
+        if c.partial {
+            format!(
+                ", from the {} most recent documents{} (of {} stored; give a date range to look further back)",
+                c.docs.len(),
+                if nonempty(&p.from).is_some() || nonempty(&p.to).is_some() {
+                    " in these dates"
+                } else {
+                    ""
+                },
+                c.count
+            )
+        } else {
+            String::new()
+        },
         esc(&brief::href(&BriefQuery {
             q: None,
             from: nonempty(&p.from),
@@ -959,28 +1131,69 @@ pub async fn timeline(
     if evs.is_empty() {
         h.push_str("<p class=\"empty\">No event matches.</p>");
     }
-    for ev in evs {
+    let pages = evs.len().div_ceil(TIMELINE_PAGE).max(1);
+    let pg = p.page.unwrap_or(1).clamp(1, pages);
+    for ev in evs
+        .iter()
+        .skip((pg - 1) * TIMELINE_PAGE)
+        .take(TIMELINE_PAGE)
+    {
         h.push_str(&event_html(&c, ev));
+    }
+    if pages > 1 {
+        let link = |n: usize| {
+            let n = n.to_string();
+            esc(&format!(
+                "/timeline{}",
+                query(&[
+                    ("type", p.event_type.as_deref()),
+                    ("entity", p.entity.as_deref()),
+                    ("from", p.from.as_deref()),
+                    ("to", p.to.as_deref()),
+                    ("page", Some(&n)),
+                ])
+            ))
+        };
+        let _ = write!(h, "<nav class=\"pager\">Page {pg} of {pages}");
+        if pg > 1 {
+            let _ = write!(
+                h,
+                " · <a href=\"{}\" rel=\"prev\">previous</a>",
+                link(pg - 1)
+            );
+        }
+        if pg < pages {
+            let _ = write!(h, " · <a href=\"{}\" rel=\"next\">next</a>", link(pg + 1));
+        }
+        h.push_str("</nav>");
     }
     Ok(Html(page("Timeline", "Timeline", &h)))
 }
 
+/// Rows of the places table on the map page.
+const MAP_TABLE: usize = 200;
+
 /// `GET /map`.
 pub async fn map(State(state): State<AppState>) -> AppResult<Html<String>> {
     let c = state.corpus().map_err(AppError::into_html)?;
-    let m = mapmod::data(&c);
+    let m = c.map_data();
     let mut h = String::new();
     let _ = write!(
         h,
-        "<h1>Map</h1><p class=\"legend\"><span class=\"dot-place\">●</span> place (size: mentions) <span class=\"dot-event\">●</span> event · {} places, {} events located · <a href=\"/api/v1/map\">JSON</a> · <a href=\"/api/v1/export/geojson\">GeoJSON</a></p>",
+        "<h1>Map</h1><p class=\"legend\"><span class=\"dot-place\">●</span> place (size: mentions) <span class=\"dot-event\">●</span> event · {} places, {} events located{} · <a href=\"/api/v1/map\">JSON</a> · <a href=\"/api/v1/export/geojson\">GeoJSON</a></p>",
         m.places.len(),
-        m.events.len()
+        m.events_located,
+        if m.events.len() < m.events_located {
+            format!(" ({} best corroborated drawn)", m.events.len())
+        } else {
+            String::new()
+        }
     );
-    h.push_str(&mapmod::svg(&m));
+    h.push_str(&mapmod::svg(m));
     h.push_str("<h2>Places</h2><table><tr><th>Place</th><th>Country</th><th>Mentions</th><th>Documents</th><th>Lat, lon</th></tr>");
-    let mut ps = m.places.clone();
+    let mut ps: Vec<&mapmod::MapPlace> = m.places.iter().collect();
     ps.sort_by_key(|p| std::cmp::Reverse(p.mentions));
-    for p in ps {
+    for p in ps.iter().take(MAP_TABLE) {
         let _ = write!(
             h,
             "<tr><td><a href=\"/entity/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}, {:.2}</td></tr>",
@@ -993,9 +1206,15 @@ pub async fn map(State(state): State<AppState>) -> AppResult<Html<String>> {
             p.lon
         );
     }
-    h.push_str(
-        "</table><p class=\"meta\">Country shapes: Natural Earth 1:110m (public domain).</p>",
-    );
+    h.push_str("</table>");
+    if ps.len() > MAP_TABLE {
+        let _ = write!(
+            h,
+            "<p class=\"meta\">The {MAP_TABLE} most mentioned of {} places; every place is in the <a href=\"/api/v1/map\">JSON</a>.</p>",
+            ps.len()
+        );
+    }
+    h.push_str("<p class=\"meta\">Country shapes: Natural Earth 1:110m (public domain).</p>");
     Ok(Html(page("Map", "Map", &h)))
 }
 
@@ -1004,7 +1223,9 @@ pub async fn brief(
     State(state): State<AppState>,
     Query(q): Query<BriefQuery>,
 ) -> AppResult<Html<String>> {
-    let c = state.corpus().map_err(AppError::into_html)?;
+    let c = state
+        .corpus_for(q.from.as_deref(), q.to.as_deref())
+        .map_err(AppError::into_html)?;
     let b = brief::build(&c, &q);
     let v = |s: &Option<String>| esc(s.as_deref().unwrap_or(""));
     let mut h = format!(

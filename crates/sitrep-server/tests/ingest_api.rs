@@ -24,6 +24,7 @@ fn app(read_only: bool) -> Router {
         Config {
             token: Some(TOKEN.into()),
             read_only,
+            ..Default::default()
         },
     ))
 }

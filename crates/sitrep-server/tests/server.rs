@@ -137,6 +137,7 @@ fn app() -> Router {
         Config {
             token: Some(TOKEN.into()),
             read_only: false,
+            ..Default::default()
         },
         false,
     )
@@ -345,6 +346,7 @@ async fn no_token_and_read_only_refuse_writes() {
         Config {
             token: Some(TOKEN.into()),
             read_only: true,
+            ..Default::default()
         },
         false,
     );
@@ -380,6 +382,7 @@ async fn hostile_documents_are_escaped_everywhere() {
         Config {
             token: Some(TOKEN.into()),
             read_only: false,
+            ..Default::default()
         },
         true,
     );
@@ -478,6 +481,7 @@ async fn translation_beside_the_original_and_quoted_in_the_brief() {
         Config {
             token: None,
             read_only: true,
+            ..Default::default()
         },
     ));
     let (status, _, body) = get(&app, "/doc/1").await;
@@ -498,4 +502,61 @@ async fn translation_beside_the_original_and_quoted_in_the_brief() {
     // English words of the translation find the French document.
     let (_, _, body) = get(&app, "/?q=EN").await;
     assert!(body.contains("/doc/1"), "{body}");
+}
+
+/// With a window of one document the pages work on the most recent one, and every
+/// document and entity of the store stays reachable.
+#[tokio::test]
+async fn a_window_keeps_every_document_and_entity_reachable() {
+    let app = app_with(
+        Config {
+            window: Some(1),
+            ..Default::default()
+        },
+        false,
+    );
+    let (s, _, body) = get(&app, "/timeline").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("from the 1 most recent documents"), "{body}");
+    let (s, _, body) = get(&app, "/timeline?from=2012-01&to=2012-12").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("in these dates"), "{body}");
+    for id in [1, 2] {
+        let (s, _, json) = get(&app, &format!("/api/v1/documents/{id}")).await;
+        assert_eq!(s, StatusCode::OK, "document {id}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let (s, _, _) = get(&app, &format!("/doc/{id}")).await;
+        assert_eq!(s, StatusCode::OK, "page of document {id}");
+        let ents = v["document"]["entities"].as_array().unwrap();
+        assert!(!ents.is_empty());
+        for e in ents {
+            let key = match e["id"].as_str() {
+                Some(k) => k.to_string(),
+                None => format!(
+                    "{}:{}",
+                    e["type"].as_str().unwrap(),
+                    e["name"].as_str().unwrap().to_lowercase()
+                ),
+            };
+            let uri = format!("/entity/{}", urlencode(&key));
+            let (s, _, page) = get(&app, &uri).await;
+            assert_eq!(s, StatusCode::OK, "{uri}");
+            assert!(page.contains("in the store"), "{uri}: {page}");
+        }
+    }
+    let (s, _, body) = get(&app, "/api/v1/timeline?limit=1").await;
+    assert_eq!(s, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["documents"], 1);
+    assert_eq!(v["documents_in_store"], 2);
+    assert!(v["events"].as_array().unwrap().len() <= 1);
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

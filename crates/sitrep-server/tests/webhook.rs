@@ -17,6 +17,7 @@ fn state() -> AppState {
         Config {
             token: Some(TOKEN.into()),
             read_only: false,
+            ..Default::default()
         },
     )
 }

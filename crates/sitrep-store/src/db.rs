@@ -257,6 +257,46 @@ pub trait DocumentStore: Send {
     fn webhook_delivery(&self, _watchlist_id: u64) -> Result<Option<WebhookDelivery>> {
         Err(unsupported("webhook deliveries"))
     }
+
+    /// Ids of the `limit` most recently published documents (undated ones last, newest
+    /// stored first among equals), optionally only those published within `from..=to`
+    /// (compared as `YYYY[-MM[-DD]]` prefixes).
+    fn recent_ids(
+        &self,
+        _limit: usize,
+        _from: Option<&str>,
+        _to: Option<&str>,
+    ) -> Result<Vec<i64>> {
+        Err(unsupported("recent documents"))
+    }
+    /// What the store knows of an entity across every document, by entity key (KB id,
+    /// else `type:lowercased name`).
+    fn entity_info(&self, _key: &str) -> Result<Option<EntityInfo>> {
+        Err(unsupported("entity summaries"))
+    }
+    /// Documents mentioning an entity per month of publication (`YYYY-MM`, or `undated`).
+    fn entity_months(&self, _key: &str) -> Result<Vec<(String, u64)>> {
+        Err(unsupported("entity mentions over time"))
+    }
+}
+
+/// An entity as the whole store knows it (see [`DocumentStore::entity_info`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EntityInfo {
+    /// Entity key.
+    pub key: String,
+    /// Knowledge-base id, when linked.
+    pub kb_id: Option<String>,
+    /// The most frequent name.
+    pub name: String,
+    /// Entity type (`person`, `organization`, `location`, ...).
+    pub kind: String,
+    /// Subtype, when known.
+    pub subtype: Option<String>,
+    /// Other names it goes by (at most 50).
+    pub aliases: Vec<String>,
+    /// Documents mentioning it.
+    pub documents: u64,
 }
 
 fn unsupported(what: &str) -> Error {
@@ -397,6 +437,45 @@ CREATE TABLE translations (
 "#,
     ),
     (3, crate::tracking::MIGRATION),
+    (
+        4,
+        r#"
+CREATE TABLE entity_totals (
+    entity_key TEXT PRIMARY KEY,
+    kb_id TEXT,
+    type TEXT NOT NULL,
+    subtype TEXT,
+    docs INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE entity_months (
+    entity_key TEXT NOT NULL,
+    month TEXT NOT NULL,
+    docs INTEGER NOT NULL,
+    PRIMARY KEY (entity_key, month)
+) WITHOUT ROWID;
+CREATE TABLE entity_names (
+    entity_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    docs INTEGER NOT NULL,
+    PRIMARY KEY (entity_key, name)
+) WITHOUT ROWID;
+CREATE TABLE entity_aliases (
+    entity_key TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    PRIMARY KEY (entity_key, alias)
+) WITHOUT ROWID;
+INSERT INTO entity_totals
+    SELECT entity_key, max(kb_id), max(type), max(subtype), count(DISTINCT doc_id)
+    FROM entities GROUP BY entity_key;
+INSERT INTO entity_months
+    SELECT e.entity_key, coalesce(substr(d.published, 1, 7), 'undated'), count(DISTINCT e.doc_id)
+    FROM entities e JOIN documents d ON d.id = e.doc_id GROUP BY 1, 2;
+INSERT INTO entity_names
+    SELECT entity_key, name, count(DISTINCT doc_id) FROM entities GROUP BY 1, 2;
+INSERT OR IGNORE INTO entity_aliases
+    SELECT e.entity_key, a.alias FROM entities e JOIN aliases a ON a.entity_id = e.id;
+"#,
+    ),
 ];
 
 /// The latest schema version this build knows.
@@ -549,6 +628,48 @@ pub fn entity_key(e: &sitrep_core::document::Entity) -> String {
     }
 }
 
+/// Keeps the per-entity aggregates (documents in total, per month, per name; aliases) that
+/// entity pages read without scanning every mention.
+fn add_entity_stats(tx: &Transaction<'_>, d: &Document) -> Result<()> {
+    let month = d
+        .meta
+        .published
+        .as_deref()
+        .and_then(|p| p.get(..7))
+        .unwrap_or("undated");
+    let mut keys: HashSet<String> = HashSet::new();
+    let mut names: HashSet<(String, &str)> = HashSet::new();
+    for e in &d.entities {
+        let key = entity_key(e);
+        if names.insert((key.clone(), e.name.as_str())) {
+            tx.prepare_cached(
+                "INSERT INTO entity_names (entity_key, name, docs) VALUES (?1, ?2, 1) \
+                 ON CONFLICT DO UPDATE SET docs = docs + 1",
+            )?
+            .execute(params![key, e.name])?;
+        }
+        for a in &e.aliases {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO entity_aliases (entity_key, alias) VALUES (?1, ?2)",
+            )?
+            .execute(params![key, a])?;
+        }
+        if keys.insert(key.clone()) {
+            tx.prepare_cached(
+                "INSERT INTO entity_totals (entity_key, kb_id, type, subtype, docs) \
+                 VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT DO UPDATE SET docs = docs + 1",
+            )?
+            .execute(params![key, e.id, e.kind.as_str(), e.subtype])?;
+            tx.prepare_cached(
+                "INSERT INTO entity_months (entity_key, month, docs) VALUES (?1, ?2, 1) \
+                 ON CONFLICT DO UPDATE SET docs = docs + 1",
+            )?
+            .execute(params![key, month])?;
+        }
+    }
+    Ok(())
+}
+
 fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) -> Result<i64> {
     let d = &p.doc;
     let (sh, b) = match p.simhash {
@@ -594,6 +715,7 @@ fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) 
     )?;
     let id = tx.last_insert_rowid();
     add_source(tx, id, d, ts)?;
+    add_entity_stats(tx, d)?;
     for e in &d.entities {
         tx.prepare_cached(
             "INSERT INTO entities (doc_id, entity_key, kb_id, name, type, subtype) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -875,6 +997,84 @@ impl DocumentStore for SqliteStore {
                 r.get(0)
             })
             .optional()?)
+    }
+
+    fn recent_ids(&self, limit: usize, from: Option<&str>, to: Option<&str>) -> Result<Vec<i64>> {
+        let from = from.filter(|s| !s.is_empty());
+        let to = to.filter(|s| !s.is_empty());
+        // `to` is inclusive on its prefix: 2012-03 includes 2012-03-31.
+        let to_hi = to.map(|t| format!("{t}\u{10FFFF}"));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM documents \
+             WHERE (?1 IS NULL OR (published IS NOT NULL AND published >= ?1)) \
+               AND (?2 IS NULL OR (published IS NOT NULL AND published <= ?2)) \
+             ORDER BY published IS NULL, published DESC, id DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![from, to_hi, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+
+    fn entity_info(&self, key: &str) -> Result<Option<EntityInfo>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT kb_id, type, subtype, docs FROM entity_totals WHERE entity_key = ?1",
+            )?
+            .query_row([key], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((kb_id, kind, subtype, docs)) = row else {
+            return Ok(None);
+        };
+        let mut names: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT name FROM entity_names WHERE entity_key = ?1 ORDER BY docs DESC, name LIMIT 50",
+            )?
+            .query_map([key], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let name = if names.is_empty() {
+            key.to_string()
+        } else {
+            names.remove(0)
+        };
+        let mut aliases = names;
+        let more: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT alias FROM entity_aliases WHERE entity_key = ?1 LIMIT 100")?
+            .query_map([key], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for a in more {
+            if aliases.len() >= 50 {
+                break;
+            }
+            if a != name && !aliases.contains(&a) {
+                aliases.push(a);
+            }
+        }
+        Ok(Some(EntityInfo {
+            key: key.to_string(),
+            kb_id,
+            name,
+            kind,
+            subtype,
+            aliases,
+            documents: docs as u64,
+        }))
+    }
+
+    fn entity_months(&self, key: &str) -> Result<Vec<(String, u64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT month, docs FROM entity_months WHERE entity_key = ?1 ORDER BY month",
+        )?;
+        let rows = stmt.query_map([key], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<(String, u64)>>>()?)
     }
 
     fn sources_of(&self, id: i64) -> Result<Vec<String>> {

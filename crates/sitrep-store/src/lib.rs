@@ -18,8 +18,8 @@ pub mod tracking;
 use std::path::{Path, PathBuf};
 
 pub use db::{
-    DocOutcome, DocumentStore, IngestState, IngestStatus, PreparedDoc, SourceWrite, SqliteStore,
-    StoredDocument, StoredTranslation,
+    DocOutcome, DocumentStore, EntityInfo, IngestState, IngestStatus, PreparedDoc, SourceWrite,
+    SqliteStore, StoredDocument, StoredTranslation,
 };
 pub use index::{Hit, SearchFilters, SearchIndex};
 pub use tracking::{Validators, WebhookDelivery};

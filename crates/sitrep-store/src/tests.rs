@@ -486,3 +486,38 @@ fn a_full_database_refuses_the_write_cleanly_and_keeps_what_was_stored() {
         );
     }
 }
+
+#[test]
+fn entity_aggregates_follow_every_document() {
+    let mut s = Store::in_memory().unwrap();
+    write(&mut s, "a.txt", vec![mali_doc("a.txt")]);
+    let mut later = mali_doc("b.txt");
+    later.meta.published = Some("2013-01-11".into());
+    // a second document that is not a duplicate of the first
+    later.text.push_str(" Later report.");
+    write(&mut s, "b.txt", vec![later]);
+    let info = s.db().entity_info("Q1142453").unwrap().unwrap();
+    assert_eq!(info.documents, 2);
+    assert_eq!(info.name, "National Movement for the Liberation of Azawad");
+    assert_eq!(info.kind, "organization");
+    assert!(
+        info.aliases.iter().any(|a| a == "MNLA"),
+        "{:?}",
+        info.aliases
+    );
+    assert_eq!(
+        s.db().entity_months("Q1142453").unwrap(),
+        vec![("2012-03".to_string(), 1), ("2013-01".to_string(), 1)]
+    );
+    assert!(s.db().entity_info("no-such-entity").unwrap().is_none());
+    // the most recent first, ranges on the publication date
+    let recent = s.db().recent_ids(1, None, None).unwrap();
+    let all = s.db().recent_ids(10, None, None).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(recent, vec![all[0]]);
+    assert_eq!(s.db().recent_ids(10, Some("2013"), None).unwrap(), recent);
+    assert_eq!(
+        s.db().recent_ids(10, None, Some("2012-03")).unwrap(),
+        vec![all[1]]
+    );
+}

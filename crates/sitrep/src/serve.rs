@@ -22,6 +22,11 @@ pub struct ServeArgs {
     /// Refuse every write (watchlists).
     #[arg(long)]
     read_only: bool,
+    /// How many of the most recently published documents the timeline, map and brief
+    /// cover (a date range on those pages loads its own); search, document and entity
+    /// totals always cover the whole store.
+    #[arg(long, default_value_t = sitrep_server::corpus::DEFAULT_WINDOW)]
+    window: usize,
 }
 
 /// Arguments of `sitrep demo`.
@@ -70,11 +75,15 @@ pub struct ExportArgs {
     to: Option<String>,
 }
 
-fn config(read_only: bool) -> Config {
+fn config(read_only: bool, window: Option<usize>) -> Config {
     let token = std::env::var("SITREP_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty());
-    Config { token, read_only }
+    Config {
+        token,
+        read_only,
+        window,
+    }
 }
 
 fn run_server(store: Store, addr: SocketAddr, cfg: Config) -> Result<ExitCode> {
@@ -110,9 +119,17 @@ fn run_server(store: Store, addr: SocketAddr, cfg: Config) -> Result<ExitCode> {
 }
 
 fn summary(c: &Corpus) -> String {
+    let docs = if c.partial {
+        format!(
+            "{} most recent of {} documents in memory (--window)",
+            c.docs.len(),
+            c.count
+        )
+    } else {
+        format!("{} documents", c.docs.len())
+    };
     format!(
-        "{} documents, {} entities, {} merged events",
-        c.docs.len(),
+        "{docs}, {} entities, {} merged events",
         c.timeline.entities.len(),
         c.timeline.events.len()
     )
@@ -122,7 +139,7 @@ fn summary(c: &Corpus) -> String {
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     let store = Store::open_reader(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
-    run_server(store, args.addr, config(args.read_only))
+    run_server(store, args.addr, config(args.read_only, Some(args.window)))
 }
 
 fn find_corpus(given: &Path) -> Option<PathBuf> {
@@ -185,7 +202,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     }
     let store = Store::open_reader(&data)
         .with_context(|| format!("opening the store in {}", data.display()))?;
-    run_server(store, args.addr, config(args.read_only))
+    run_server(store, args.addr, config(args.read_only, None))
 }
 
 /// Runs `sitrep export`.

@@ -476,6 +476,11 @@ INSERT OR IGNORE INTO entity_aliases
     SELECT e.entity_key, a.alias FROM entities e JOIN aliases a ON a.entity_id = e.id;
 "#,
     ),
+    (
+        5,
+        // the server's window of recent documents is read in publication order
+        "CREATE INDEX documents_published ON documents(published);",
+    ),
 ];
 
 /// The latest schema version this build knows.

@@ -24,6 +24,8 @@ pub struct Corpus {
     pub count: u64,
     /// Whether only part of the store was loaded (a window of recent or dated documents).
     pub partial: bool,
+    /// When it was built.
+    pub loaded_at: std::time::Instant,
     /// Store ids, parallel to `docs`.
     pub ids: Vec<i64>,
     /// Documents.
@@ -140,6 +142,7 @@ impl Corpus {
         let mut c = Corpus {
             count,
             partial: false,
+            loaded_at: std::time::Instant::now(),
             ids,
             docs,
             sources,

@@ -110,9 +110,13 @@ fn store_report(
         original: bytes.to_vec(),
         docs: prepared,
     };
-    let mut store = state.store();
-    let out = store.write(&w)?;
-    store.sync_index()?;
+    let out = {
+        let mut store = state.store();
+        let out = store.write(&w)?;
+        store.sync_index()?;
+        out
+    };
+    state.invalidate();
     Ok(out
         .into_iter()
         .zip(&w.docs)

@@ -110,20 +110,48 @@ impl AppState {
     }
 
     /// The corpus of the most recent documents (documents and timeline), rebuilt when the
-    /// document count changed.
+    /// document count changed, at most every [`REFRESH`] (an ingest running beside the
+    /// server changes the count with every batch); [`AppState::invalidate`] forces it.
     pub fn corpus(&self) -> Result<Arc<Corpus>, AppError> {
-        let store = self.store();
-        let n = store.document_count()?;
         let mut slot = self.inner.corpus.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(c) = slot.as_ref() {
-            if c.count == n {
-                return Ok(c.clone());
+        {
+            let store = self.store();
+            let n = store.document_count()?;
+            if let Some(c) = slot.as_ref() {
+                if c.count == n || c.loaded_at.elapsed() < REFRESH {
+                    return Ok(c.clone());
+                }
             }
+            let _ = store.index().reload();
         }
-        let _ = store.index().reload();
-        let c = Arc::new(Corpus::load_recent(&store, self.window(), None, None)?);
+        let window = self.window();
+        let c = Arc::new(self.load(|s| Corpus::load_recent(s, window, None, None))?);
         *slot = Some(c.clone());
         Ok(c)
+    }
+
+    /// Forgets the corpora in memory: the next page rebuilds them (after a write through
+    /// the server).
+    pub fn invalidate(&self) {
+        *self.inner.corpus.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        self.inner
+            .ranged
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// Runs a corpus load on a reader of its own when the store lives in a folder, so that
+    /// pages that only need the store (search, documents) are not held up meanwhile.
+    fn load(
+        &self,
+        f: impl FnOnce(&Store) -> sitrep_store::Result<Corpus>,
+    ) -> Result<Corpus, AppError> {
+        let dir = self.store().dir().map(std::path::Path::to_path_buf);
+        match dir.map(|d| Store::open_reader(&d)) {
+            Some(Ok(own)) => Ok(f(&own)?),
+            _ => Ok(f(&self.store())?),
+        }
     }
 
     /// The corpus a date range asks for: the recent window when it holds every document
@@ -143,21 +171,26 @@ impl AppState {
         let key = (from.unwrap_or("").to_string(), to.unwrap_or("").to_string());
         {
             let cache = self.inner.ranged.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some((_, r)) = cache.iter().find(|(k, r)| *k == key && r.count == c.count) {
+            // a range corpus is good while it is not older than the recent window
+            if let Some((_, r)) = cache
+                .iter()
+                .find(|(k, r)| *k == key && r.loaded_at >= c.loaded_at)
+            {
                 return Ok(r.clone());
             }
         }
-        let r = {
-            let store = self.store();
-            Arc::new(Corpus::load_recent(&store, self.window(), from, to)?)
-        };
+        let window = self.window();
+        let r = Arc::new(self.load(|s| Corpus::load_recent(s, window, from, to))?);
         let mut cache = self.inner.ranged.lock().unwrap_or_else(|e| e.into_inner());
-        cache.retain(|(k, x)| *k != key && x.count == r.count);
+        cache.retain(|(k, x)| *k != key && x.loaded_at >= c.loaded_at);
         cache.insert(0, (key, r.clone()));
         cache.truncate(4);
         Ok(r)
     }
 }
+
+/// How long the corpus in memory may lag behind a store that keeps changing.
+pub const REFRESH: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// An error as a response: JSON `{"error": ...}` for the API, a small page for HTML.
 #[derive(Debug)]

@@ -1,6 +1,6 @@
 //! The document store: the [`DocumentStore`] trait and its SQLite implementation.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -481,6 +481,25 @@ INSERT OR IGNORE INTO entity_aliases
         // the server's window of recent documents is read in publication order
         "CREATE INDEX documents_published ON documents(published);",
     ),
+    (
+        6,
+        // One row per entity per document carries its aliases and mention spans (JSON
+        // arrays) instead of a row per alias and per mention: those were two thirds of the
+        // rows written per document, and nothing looks them up one by one (the document's
+        // JSON has them; entity lookups go through the aggregates and the full-text index).
+        // The two indexes dropped served no query.
+        r#"
+ALTER TABLE entities ADD COLUMN aliases TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE entities ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';
+UPDATE entities SET
+    aliases = (SELECT json_group_array(alias) FROM aliases a WHERE a.entity_id = entities.id),
+    mentions = (SELECT json_group_array(json_array(start, "end")) FROM mentions m WHERE m.entity_id = entities.id);
+DROP TABLE aliases;
+DROP TABLE mentions;
+DROP INDEX entities_key;
+DROP INDEX events_type;
+"#,
+    ),
 ];
 
 /// The latest schema version this build knows.
@@ -547,7 +566,17 @@ impl SqliteStore {
         // documents spent its ingest re-reading index pages
         conn.pragma_update(None, "cache_size", -65536)?;
         let mut s = SqliteStore { conn };
-        s.migrate()?;
+        s.migrate(SCHEMA_VERSION)?;
+        Ok(s)
+    }
+
+    /// A file database migrated only up to `version`, for migration tests.
+    #[cfg(test)]
+    pub(crate) fn open_at_version(path: &Path, version: i64) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mut s = SqliteStore { conn };
+        s.migrate(version)?;
         Ok(s)
     }
 
@@ -560,7 +589,8 @@ impl SqliteStore {
         )?)
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    /// Applies the migrations after the store's version, up to `target`.
+    fn migrate(&mut self, target: i64) -> Result<()> {
         self.conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)",
         )?;
@@ -571,7 +601,10 @@ impl SqliteStore {
                 known: SCHEMA_VERSION,
             });
         }
-        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        for (version, sql) in MIGRATIONS
+            .iter()
+            .filter(|(v, _)| *v > current && *v <= target)
+        {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.execute(
@@ -633,49 +666,88 @@ pub fn entity_key(e: &sitrep_core::document::Entity) -> String {
     }
 }
 
-/// Keeps the per-entity aggregates (documents in total, per month, per name; aliases) that
-/// entity pages read without scanning every mention.
-fn add_entity_stats(tx: &Transaction<'_>, d: &Document) -> Result<()> {
-    let month = d
-        .meta
-        .published
-        .as_deref()
-        .and_then(|p| p.get(..7))
-        .unwrap_or("undated");
-    let mut keys: HashSet<String> = HashSet::new();
-    let mut names: HashSet<(String, &str)> = HashSet::new();
-    for e in &d.entities {
-        let key = entity_key(e);
-        if names.insert((key.clone(), e.name.as_str())) {
-            tx.prepare_cached(
-                "INSERT INTO entity_names (entity_key, name, docs) VALUES (?1, ?2, 1) \
-                 ON CONFLICT DO UPDATE SET docs = docs + 1",
-            )?
-            .execute(params![key, e.name])?;
-        }
-        for a in &e.aliases {
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO entity_aliases (entity_key, alias) VALUES (?1, ?2)",
-            )?
-            .execute(params![key, a])?;
-        }
-        if keys.insert(key.clone()) {
-            tx.prepare_cached(
-                "INSERT INTO entity_totals (entity_key, kb_id, type, subtype, docs) \
-                 VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT DO UPDATE SET docs = docs + 1",
-            )?
-            .execute(params![key, e.id, e.kind.as_str(), e.subtype])?;
-            tx.prepare_cached(
-                "INSERT INTO entity_months (entity_key, month, docs) VALUES (?1, ?2, 1) \
-                 ON CONFLICT DO UPDATE SET docs = docs + 1",
-            )?
-            .execute(params![key, month])?;
-        }
-    }
-    Ok(())
+/// The per-entity aggregates (documents in total, per month, per name; aliases) that entity
+/// pages read without scanning every document, summed over the documents of one write
+/// transaction and written once per key: documents written together share most of their
+/// entities, so this is a fraction of one upsert per entity per document.
+#[derive(Default)]
+struct EntityStats {
+    /// key → (KB id, type, subtype, documents)
+    totals: HashMap<String, (Option<String>, &'static str, Option<String>, i64)>,
+    months: HashMap<(String, String), i64>,
+    names: HashMap<(String, String), i64>,
+    aliases: HashSet<(String, String)>,
 }
 
-fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) -> Result<i64> {
+impl EntityStats {
+    /// Counts one stored document.
+    fn add(&mut self, d: &Document) {
+        let month = d
+            .meta
+            .published
+            .as_deref()
+            .and_then(|p| p.get(..7))
+            .unwrap_or("undated");
+        let mut keys: HashSet<String> = HashSet::new();
+        let mut names: HashSet<(String, &str)> = HashSet::new();
+        for e in &d.entities {
+            let key = entity_key(e);
+            if names.insert((key.clone(), e.name.as_str())) {
+                *self.names.entry((key.clone(), e.name.clone())).or_default() += 1;
+            }
+            for a in &e.aliases {
+                self.aliases.insert((key.clone(), a.clone()));
+            }
+            if keys.insert(key.clone()) {
+                self.totals
+                    .entry(key.clone())
+                    .or_insert_with(|| (e.id.clone(), e.kind.as_str(), e.subtype.clone(), 0))
+                    .3 += 1;
+                *self.months.entry((key, month.to_string())).or_default() += 1;
+            }
+        }
+    }
+
+    /// Adds the counts to the aggregate tables.
+    fn flush(&self, tx: &Transaction<'_>) -> Result<()> {
+        let mut st = tx.prepare_cached(
+            "INSERT INTO entity_totals (entity_key, kb_id, type, subtype, docs) \
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET docs = docs + excluded.docs",
+        )?;
+        for (key, (kb, kind, subtype, n)) in &self.totals {
+            st.execute(params![key, kb, kind, subtype, n])?;
+        }
+        let mut st = tx.prepare_cached(
+            "INSERT INTO entity_months (entity_key, month, docs) VALUES (?1, ?2, ?3) \
+             ON CONFLICT DO UPDATE SET docs = docs + excluded.docs",
+        )?;
+        for ((key, month), n) in &self.months {
+            st.execute(params![key, month, n])?;
+        }
+        let mut st = tx.prepare_cached(
+            "INSERT INTO entity_names (entity_key, name, docs) VALUES (?1, ?2, ?3) \
+             ON CONFLICT DO UPDATE SET docs = docs + excluded.docs",
+        )?;
+        for ((key, name), n) in &self.names {
+            st.execute(params![key, name, n])?;
+        }
+        let mut st = tx.prepare_cached(
+            "INSERT OR IGNORE INTO entity_aliases (entity_key, alias) VALUES (?1, ?2)",
+        )?;
+        for (key, alias) in &self.aliases {
+            st.execute(params![key, alias])?;
+        }
+        Ok(())
+    }
+}
+
+fn insert_document(
+    tx: &Transaction<'_>,
+    p: &PreparedDoc,
+    blob: &str,
+    ts: &str,
+    stats: &mut EntityStats,
+) -> Result<i64> {
     let d = &p.doc;
     let (sh, b) = match p.simhash {
         Some(h) => (Some(h as i64), dedup::bands(h).map(Some)),
@@ -720,51 +792,47 @@ fn insert_document(tx: &Transaction<'_>, p: &PreparedDoc, blob: &str, ts: &str) 
     )?;
     let id = tx.last_insert_rowid();
     add_source(tx, id, d, ts)?;
-    add_entity_stats(tx, d)?;
+    stats.add(d);
+    let mut st = tx.prepare_cached(
+        "INSERT INTO entities (doc_id, entity_key, kb_id, name, type, subtype, aliases, mentions) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
     for e in &d.entities {
-        tx.prepare_cached(
-            "INSERT INTO entities (doc_id, entity_key, kb_id, name, type, subtype) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-)?
-.execute(
-            params![id, entity_key(e), e.id, e.name, e.kind.as_str(), e.subtype],
-        )?;
-        let eid = tx.last_insert_rowid();
-        for a in &e.aliases {
-            tx.prepare_cached("INSERT INTO aliases (entity_id, alias) VALUES (?1, ?2)")?
-                .execute(params![eid, a])?;
-        }
-        for m in &e.mentions {
-            tx.prepare_cached(
-                "INSERT INTO mentions (entity_id, start, \"end\", text) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![eid, m.start as i64, m.end as i64, m.text])?;
-        }
+        let spans: Vec<[usize; 2]> = e.mentions.iter().map(|m| [m.start, m.end]).collect();
+        st.execute(params![
+            id,
+            entity_key(e),
+            e.id,
+            e.name,
+            e.kind.as_str(),
+            e.subtype,
+            serde_json::to_string(&e.aliases)?,
+            serde_json::to_string(&spans)?
+        ])?;
     }
+    let mut st = tx.prepare_cached(
+        "INSERT INTO dates (doc_id, text, start, \"end\", value, granularity, range_start, range_end, relative)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
     for t in &d.dates {
-        tx.prepare_cached(
-            "INSERT INTO dates (doc_id, text, start, \"end\", value, granularity, range_start, range_end, relative)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-)?
-.execute(
-            params![
-                id,
-                t.text,
-                t.start as i64,
-                t.end as i64,
-                t.value,
-                t.granularity,
-                t.range_start,
-                t.range_end,
-                t.relative
-            ],
-        )?;
+        st.execute(params![
+            id,
+            t.text,
+            t.start as i64,
+            t.end as i64,
+            t.value,
+            t.granularity,
+            t.range_start,
+            t.range_end,
+            t.relative
+        ])?;
     }
+    let mut st = tx.prepare_cached(
+        "INSERT INTO events (doc_id, type, date, actors, targets, place, text, start, \"end\")
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
     for e in &d.events {
-        tx.prepare_cached(
-            "INSERT INTO events (doc_id, type, date, actors, targets, place, text, start, \"end\")
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
+        st.execute(params![
             id,
             e.kind.as_str(),
             e.date,
@@ -799,7 +867,12 @@ fn upsert_status(
 }
 
 /// One source's documents, duplicates and status, inside the caller's transaction.
-fn write_in(tx: &Transaction<'_>, w: &SourceWrite, ts: &str) -> Result<Vec<DocOutcome>> {
+fn write_in(
+    tx: &Transaction<'_>,
+    w: &SourceWrite,
+    ts: &str,
+    stats: &mut EntityStats,
+) -> Result<Vec<DocOutcome>> {
     let blob = dedup::sha256_hex(&w.original);
     tx.prepare_cached("INSERT OR IGNORE INTO blobs (hash, bytes) VALUES (?1, ?2)")?
         .execute(params![blob, w.original])?;
@@ -813,7 +886,9 @@ fn write_in(tx: &Transaction<'_>, w: &SourceWrite, ts: &str) -> Result<Vec<DocOu
                     .execute([of])?;
                 out.push(dup);
             }
-            _ => out.push(DocOutcome::Stored(insert_document(tx, p, &blob, ts)?)),
+            _ => out.push(DocOutcome::Stored(insert_document(
+                tx, p, &blob, ts, stats,
+            )?)),
         }
     }
     let stored = out
@@ -875,7 +950,9 @@ impl DocumentStore for SqliteStore {
     fn write_source(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>> {
         let ts = now();
         let tx = self.conn.transaction()?;
-        let out = write_in(&tx, w, &ts)?;
+        let mut stats = EntityStats::default();
+        let out = write_in(&tx, w, &ts, &mut stats)?;
+        stats.flush(&tx)?;
         tx.commit()?;
         Ok(out)
     }
@@ -884,9 +961,11 @@ impl DocumentStore for SqliteStore {
         let ts = now();
         let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(ws.len());
+        let mut stats = EntityStats::default();
         for w in ws {
-            out.push(write_in(&tx, w, &ts).map_err(|e| e.when_writing(&w.source))?);
+            out.push(write_in(&tx, w, &ts, &mut stats).map_err(|e| e.when_writing(&w.source))?);
         }
+        stats.flush(&tx)?;
         tx.commit().map_err(|e| {
             let what = match ws {
                 [] => String::new(),

@@ -86,6 +86,52 @@ fn migrations_are_applied_once() {
 }
 
 #[test]
+fn migration_6_folds_alias_and_mention_rows_into_the_entity_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let s = SqliteStore::open_at_version(&path, 5).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 5);
+    s.conn_for_tests()
+        .execute_batch(
+            "INSERT INTO documents (id, source, format, language, content_hash, text, created_at, json)
+                 VALUES (1, 'a.txt', 'text', 'en', 'h1', 'MNLA took Kidal.', 'now', '{}');
+             INSERT INTO entities (id, doc_id, entity_key, kb_id, name, type)
+                 VALUES (7, 1, 'Q1', 'Q1', 'MNLA', 'organization'),
+                        (8, 1, 'place:kidal', NULL, 'Kidal', 'place');
+             INSERT INTO aliases (entity_id, alias) VALUES (7, 'MNLA'), (7, 'NMLA');
+             INSERT INTO mentions (entity_id, start, \"end\", text) VALUES (7, 0, 4, 'MNLA'), (8, 10, 15, 'Kidal');",
+        )
+        .unwrap();
+    drop(s);
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), db::SCHEMA_VERSION);
+    let rows: Vec<(i64, String, String)> = s
+        .conn_for_tests()
+        .prepare("SELECT id, aliases, mentions FROM entities ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (7, r#"["MNLA","NMLA"]"#.to_string(), "[[0,4]]".to_string()),
+            (8, "[]".to_string(), "[[10,15]]".to_string()),
+        ]
+    );
+    let gone: i64 = s
+        .conn_for_tests()
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('aliases', 'mentions')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(gone, 0);
+}
+
+#[test]
 fn insert_and_get() {
     let mut s = Store::in_memory().unwrap();
     let out = write(&mut s, "a.txt", vec![mali_doc("a.txt")]);
@@ -488,6 +534,50 @@ fn a_full_database_refuses_the_write_cleanly_and_keeps_what_was_stored() {
 }
 
 #[test]
+fn entity_aggregates_add_up_over_documents_written_together() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut b = mali_doc("b.txt");
+    b.meta.published = Some("2013-01-11".into());
+    b.text.push_str(" Later report.");
+    let w = |source: &str, d: Document| SourceWrite {
+        source: source.to_string(),
+        content_hash: dedup::sha256_hex(source.as_bytes()),
+        original: source.as_bytes().to_vec(),
+        docs: vec![PreparedDoc::new(d).unwrap()],
+    };
+    let (wa, wb, wc) = (
+        w("a.txt", mali_doc("a.txt")),
+        w("b.txt", b),
+        // an exact duplicate in the same transaction counts once
+        w("c.txt", mali_doc("a.txt")),
+    );
+    s.write_sources(&[&wa, &wb, &wc]).unwrap();
+    let info = s.entity_info("Q1142453").unwrap().unwrap();
+    assert_eq!(info.documents, 2);
+    assert_eq!(
+        s.entity_months("Q1142453").unwrap(),
+        vec![("2012-03".to_string(), 1), ("2013-01".to_string(), 1)]
+    );
+    // and a later transaction adds to them
+    let mut d = mali_doc("d.txt");
+    d.text
+        .push_str(" A third, different report with more words in it.");
+    s.write_source(&w("d.txt", d)).unwrap();
+    assert_eq!(s.entity_info("Q1142453").unwrap().unwrap().documents, 3);
+    // the entity rows carry their aliases and mention spans
+    let (aliases, mentions): (String, String) = s
+        .conn_for_tests()
+        .query_row(
+            "SELECT aliases, mentions FROM entities WHERE entity_key = 'Q1142453' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(aliases.contains("MNLA"), "{aliases}");
+    assert!(mentions.starts_with("[["), "{mentions}");
+}
+
+#[test]
 fn entity_aggregates_follow_every_document() {
     let mut s = Store::in_memory().unwrap();
     write(&mut s, "a.txt", vec![mali_doc("a.txt")]);
@@ -510,6 +600,7 @@ fn entity_aggregates_follow_every_document() {
         vec![("2012-03".to_string(), 1), ("2013-01".to_string(), 1)]
     );
     assert!(s.db().entity_info("no-such-entity").unwrap().is_none());
+
     // the most recent first, ranges on the publication date
     let recent = s.db().recent_ids(1, None, None).unwrap();
     let all = s.db().recent_ids(10, None, None).unwrap();

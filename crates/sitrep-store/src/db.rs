@@ -672,12 +672,14 @@ pub fn entity_key(e: &sitrep_core::document::Entity) -> String {
 /// entities, so this is a fraction of one upsert per entity per document.
 #[derive(Default)]
 struct EntityStats {
-    /// key → (KB id, type, subtype, documents)
-    totals: HashMap<String, (Option<String>, &'static str, Option<String>, i64)>,
+    totals: HashMap<String, EntityTotal>,
     months: HashMap<(String, String), i64>,
     names: HashMap<(String, String), i64>,
     aliases: HashSet<(String, String)>,
 }
+
+/// An entity's KB id, type, subtype and number of documents.
+type EntityTotal = (Option<String>, &'static str, Option<String>, i64);
 
 impl EntityStats {
     /// Counts one stored document.

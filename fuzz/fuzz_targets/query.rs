@@ -24,6 +24,10 @@ static INDEX: OnceLock<Mutex<(SearchIndex, Vec<String>)>> = OnceLock::new();
 
 fn index() -> &'static Mutex<(SearchIndex, Vec<String>)> {
     INDEX.get_or_init(|| {
+        // libfuzzer-sys's panic hook aborts at once, even inside the `catch_unwind` with which
+        // the index turns a search engine panic into an error; put back the default hook (a
+        // panic that escapes the target still aborts: libfuzzer-sys catches it and aborts).
+        let _ = std::panic::take_hook();
         let p = Pipeline::new(PipelineOptions::default()).expect("pipeline");
         let mut ix = SearchIndex::in_memory().expect("index");
         let mut texts = Vec::new();

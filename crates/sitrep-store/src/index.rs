@@ -362,7 +362,9 @@ impl SearchIndex {
         let f = self.f;
         let q = self.build_query(query, filters)?;
         let searcher = self.reader.searcher();
-        let top = searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let top = guarded(query, || {
+            searcher.search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())
+        })?;
         let mut snip = if query.trim().is_empty() {
             None
         } else {
@@ -403,7 +405,8 @@ impl SearchIndex {
     /// Number of documents matching a query and filters.
     pub fn count(&self, query: &str, filters: &SearchFilters) -> Result<usize> {
         let q = self.build_query(query, filters)?;
-        Ok(self.reader.searcher().search(&q, &Count)?)
+        let searcher = self.reader.searcher();
+        guarded(query, || searcher.search(&q, &Count))
     }
 
     /// The documents among `ids` that match a query and filters, in ascending id order.
@@ -423,7 +426,9 @@ impl SearchIndex {
             (Occur::Must, Box::new(among)),
         ]);
         let searcher = self.reader.searcher();
-        let top = searcher.search(&q, &TopDocs::with_limit(ids.len()).order_by_score())?;
+        let top = guarded(query, || {
+            searcher.search(&q, &TopDocs::with_limit(ids.len()).order_by_score())
+        })?;
         let mut out = Vec::with_capacity(top.len());
         for (_, addr) in top {
             let d: TantivyDocument = searcher.doc(addr)?;
@@ -434,6 +439,21 @@ impl SearchIndex {
         out.sort_unstable();
         out.dedup();
         Ok(out)
+    }
+}
+
+/// Runs a search, turning a panic inside the search engine into an error that names the
+/// query. Fuzzing found a query (an exclusion over a phrase, `… -22]-22 …`) on which
+/// tantivy 0.27 trips one of its own debug assertions; a query must never take the
+/// process (or a server worker) down with it.
+fn guarded<T>(query: &str, run: impl FnOnce() -> tantivy::Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(r) => Ok(r?),
+        Err(_) => Err(Error::Invalid(format!(
+            "the search engine failed on the query {:?}; simplify it (quotes, brackets, \
+             minus signs) and try again",
+            head(query, 80)
+        ))),
     }
 }
 

@@ -612,3 +612,35 @@ fn entity_aggregates_follow_every_document() {
         vec![all[1]]
     );
 }
+
+/// Found by the `query` fuzz target (session 4): an exclusion over a phrase made tantivy
+/// trip a debug assertion of its own, which took the search (and a server worker) down.
+#[test]
+fn a_query_the_search_engine_chokes_on_is_an_error_not_a_panic() {
+    const QUERY: &[u8] = b"b \x18TO z] OR\t    y:[a TO z]-22]-22  A\0\0\0   -3\0\t-22[ 220\0-1[";
+    let query = std::str::from_utf8(QUERY).unwrap();
+    let p = Pipeline::new(PipelineOptions::default()).unwrap();
+    let mut ix = SearchIndex::in_memory().unwrap();
+    let texts = [
+        "Published: 14 March 2013\n\nFrench troops took control of Timbuktu on Monday, two days \
+         after clashes with Ansar Dine near Gao. The Malian army said 12 soldiers were killed.",
+        "Bamako, 2012-03-22 — Soldiers seized the presidential palace in a coup; President \
+         Amadou Toumani Touré fled. ECOWAS condemned the mutiny.",
+        "Le 11 janvier 2013, la France a lancé l'opération Serval au Mali. Des frappes \
+         aériennes ont visé Konna et Diabaly.",
+    ];
+    for (i, t) in texts.iter().enumerate() {
+        let src = format!("https://www.example.org/{i}.txt");
+        for d in p.process_bytes(&src, t.as_bytes(), "txt").unwrap() {
+            ix.put(i as i64, &d, std::slice::from_ref(&src)).unwrap();
+        }
+    }
+    ix.commit().unwrap();
+    let f = SearchFilters::default();
+    // Whatever the engine makes of it, the answer is a result or an error.
+    match ix.search(query, &f, 10, |_| None) {
+        Ok(hits) => assert!(hits.len() <= 10),
+        Err(e) => assert!(e.to_string().contains("simplify it"), "{e}"),
+    }
+    let _ = ix.count(query, &f);
+}

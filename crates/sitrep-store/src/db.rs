@@ -719,19 +719,18 @@ impl EntityStats {
         for (key, (kb, kind, subtype, n)) in &self.totals {
             st.execute(params![key, kb, kind, subtype, n])?;
         }
-        let mut st = tx.prepare_cached(
-            "INSERT INTO entity_months (entity_key, month, docs) VALUES (?1, ?2, ?3) \
-             ON CONFLICT DO UPDATE SET docs = docs + excluded.docs",
-        )?;
-        for ((key, month), n) in &self.months {
-            st.execute(params![key, month, n])?;
-        }
-        let mut st = tx.prepare_cached(
-            "INSERT INTO entity_names (entity_key, name, docs) VALUES (?1, ?2, ?3) \
-             ON CONFLICT DO UPDATE SET docs = docs + excluded.docs",
-        )?;
-        for ((key, name), n) in &self.names {
-            st.execute(params![key, name, n])?;
+        // (key, month) and (key, name) counts go into tables of the same shape
+        for (table, col, counts) in [
+            ("entity_months", "month", &self.months),
+            ("entity_names", "name", &self.names),
+        ] {
+            let mut st = tx.prepare_cached(&format!(
+                "INSERT INTO {table} (entity_key, {col}, docs) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT DO UPDATE SET docs = docs + excluded.docs"
+            ))?;
+            for ((key, value), n) in counts {
+                st.execute(params![key, value, n])?;
+            }
         }
         let mut st = tx.prepare_cached(
             "INSERT OR IGNORE INTO entity_aliases (entity_key, alias) VALUES (?1, ?2)",

@@ -84,6 +84,8 @@ fn schema() -> (Schema, Fields) {
 }
 
 /// `YYYY[-MM[-DD]]` as a yyyymmdd number; missing parts are 0 (`low`) or 99 (not `low`).
+/// `None` for what is not such a date, including a month or day outside 0–99 and a year
+/// beyond ±99,999 (fuzzing found "88888-11111111111111113" overflowing the arithmetic).
 pub fn date_key(s: &str, low: bool) -> Option<i64> {
     let mut parts = s.trim().splitn(3, '-');
     let y: i64 = parts.next()?.parse().ok()?;
@@ -96,6 +98,9 @@ pub fn date_key(s: &str, low: bool) -> Option<i64> {
         Some(d) => d.get(..2).unwrap_or(d).parse().ok()?,
         None => fill,
     };
+    if y.abs() > 99_999 || !(0..=99).contains(&m) || !(0..=99).contains(&d) {
+        return None;
+    }
     Some(y * 10000 + m * 100 + d)
 }
 
@@ -481,6 +486,11 @@ mod tests {
         assert_eq!(date_key("2012", false), Some(20129999));
         assert_eq!(date_key("2012-03-22T10:00:00Z", true), Some(20120322));
         assert_eq!(date_key("soon", true), None);
+        // found by the query fuzz target: these overflowed the arithmetic
+        assert_eq!(date_key("88888-11111111111111113", true), None);
+        assert_eq!(date_key("9223372036854775807", false), None);
+        assert_eq!(date_key("2012-13", true), Some(20121300));
+        assert_eq!(date_key("2012-100", true), None);
     }
 
     #[test]

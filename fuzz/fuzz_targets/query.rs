@@ -25,9 +25,10 @@ static INDEX: OnceLock<Mutex<(SearchIndex, Vec<String>)>> = OnceLock::new();
 fn index() -> &'static Mutex<(SearchIndex, Vec<String>)> {
     INDEX.get_or_init(|| {
         // libfuzzer-sys's panic hook aborts at once, even inside the `catch_unwind` with which
-        // the index turns a search engine panic into an error; put back the default hook (a
-        // panic that escapes the target still aborts: libfuzzer-sys catches it and aborts).
-        let _ = std::panic::take_hook();
+        // the index turns a search engine panic into an error; replace it (a panic that
+        // escapes the target still aborts: libfuzzer-sys catches it and aborts).
+        // It prints one line, not a backtrace: tantivy's contained panics are frequent.
+        std::panic::set_hook(Box::new(|info| eprintln!("panic: {info}")));
         let p = Pipeline::new(PipelineOptions::default()).expect("pipeline");
         let mut ix = SearchIndex::in_memory().expect("index");
         let mut texts = Vec::new();
@@ -68,9 +69,14 @@ fuzz_target!(|data: &[u8]| {
     let text_of = |id: i64| texts.get(usize::try_from(id).ok()?).cloned();
     if let Ok(hits) = ix.search(query, &filters, 10, text_of) {
         assert!(hits.len() <= 10);
-        let n = ix
-            .count(query, &filters)
-            .expect("count after a successful search");
-        assert!(n >= hits.len(), "count {n} < {} hits", hits.len());
+        // Counting visits every match where the top 10 may stop early, so it can reach a
+        // document on which tantivy trips one of its debug assertions when the search did
+        // not (an exclusion over a phrase, tantivy 0.27): that must come back as the
+        // engine-failure error, never as a panic or another error.
+        match ix.count(query, &filters) {
+            Ok(n) => assert!(n >= hits.len(), "count {n} < {} hits", hits.len()),
+            Err(sitrep_store::Error::Invalid(m)) if m.contains("search engine failed") => {}
+            Err(e) => panic!("count failed after a successful search: {e:?}"),
+        }
     }
 });

@@ -109,7 +109,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub const DEFAULT_DATA_DIR: &str = "sitrep-data";
 
 /// How many written documents wait before the index is committed.
-pub const INDEX_BATCH: usize = 1000;
+pub const INDEX_BATCH: usize = 4000;
 
 /// A store: documents in a [`DocumentStore`] and a [`SearchIndex`] kept consistent with it.
 pub struct Store {

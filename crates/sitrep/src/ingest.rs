@@ -127,7 +127,41 @@ impl Job {
     }
 }
 
-/// What processing one job gave.
+/// How much lower the extraction workers' scheduling priority is than the writer's (a nice
+/// increment). The single writer thread is the critical path of an ingest: with equal
+/// priority it waited for a core behind the workers it was holding back. The environment
+/// variable `SITREP_WORKER_NICE` overrides it (0 leaves the workers' priority alone).
+const WORKER_NICE: i32 = 5;
+
+/// The extraction workers: a rayon pool (as many threads as the global one) whose threads
+/// run at a lower priority than the writer. `None` when the pool cannot be built (the
+/// global pool is used then).
+fn workers() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("sitrep-extract-{i}"))
+        .start_handler(|_| lower_priority(WORKER_NICE))
+        .build()
+        .ok()
+}
+
+/// Raises the calling thread's nice value by `by` (Linux: nice is per thread). Lowering
+/// one's own priority needs no privilege; a failure only leaves the priority as it was.
+fn lower_priority(by: i32) {
+    #[cfg(target_os = "linux")]
+    {
+        let by = std::env::var("SITREP_WORKER_NICE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(by);
+        let tid = Some(rustix::thread::gettid());
+        if let Ok(now) = rustix::process::getpriority_process(tid) {
+            let _ = rustix::process::setpriority_process(tid, (now + by).min(19));
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = by;
+}
+
 /// Most sources written in one database transaction.
 const WRITE_BATCH: usize = 64;
 
@@ -136,6 +170,7 @@ const WRITE_BATCH: usize = 64;
 /// segment): with one transaction's worth they stalled a fifth of the time.
 const WRITE_QUEUE: usize = 4 * WRITE_BATCH;
 
+/// What processing one job gave.
 enum Outcome {
     Write(SourceWrite),
     /// A feed read item by item.
@@ -741,9 +776,15 @@ pub fn run_batch(
             }
         });
         scope.spawn(move || {
-            local.par_iter().for_each_with(tx, |tx, j| {
-                let _ = tx.send(run_job(j, pipeline, known, retry_failed, opts.max_bytes));
-            });
+            let work = || {
+                local.par_iter().for_each_with(tx, |tx, j| {
+                    let _ = tx.send(run_job(j, pipeline, known, retry_failed, opts.max_bytes));
+                });
+            };
+            match workers() {
+                Some(pool) => pool.install(work),
+                None => work(),
+            }
         });
         // Whatever the workers have ready is written in one transaction: one commit per
         // source was most of the writer's time.

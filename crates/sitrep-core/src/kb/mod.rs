@@ -4,7 +4,7 @@
 
 pub mod words;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
@@ -51,14 +51,14 @@ pub enum KeyKind {
 #[derive(Debug, Default)]
 pub struct Kb {
     entries: Vec<KbEntry>,
-    index: rustc_hash::FxHashMap<String, Vec<(u32, KeyKind)>>,
-    demonyms: HashMap<String, u32>,
-    adjectives: HashMap<u32, String>,
-    countries: HashMap<String, u32>,
-    non_entities: HashSet<String>,
+    index: FxHashMap<String, Vec<(u32, KeyKind)>>,
+    demonyms: FxHashMap<String, u32>,
+    adjectives: FxHashMap<u32, String>,
+    countries: FxHashMap<String, u32>,
+    non_entities: FxHashSet<String>,
     /// Every proper prefix of a key that ends before a space or just after an apostrophe:
     /// lets a scan over growing spans stop as soon as no longer name can follow.
-    prefixes: rustc_hash::FxHashSet<String>,
+    prefixes: FxHashSet<String>,
     max_tokens: usize,
 }
 
@@ -225,8 +225,19 @@ impl Kb {
         (self.entries.len() - 1) as u32
     }
 
+    /// Records a key prefix (allocating only for a new one: most prefixes repeat).
+    fn prefix(&mut self, p: &str) {
+        if !self.prefixes.contains(p) {
+            self.prefixes.insert(p.to_string());
+        }
+    }
+
     fn key(&mut self, form: &str, idx: u32, kind: KeyKind) {
-        let k = norm_key(form);
+        self.normed_key(norm_key(form), idx, kind);
+    }
+
+    /// [`Kb::key`] for a form already passed through [`norm_key`].
+    fn normed_key(&mut self, k: String, idx: u32, kind: KeyKind) {
         if k.chars().count() < 2 {
             return;
         }
@@ -234,13 +245,11 @@ impl Kb {
         self.max_tokens = self.max_tokens.max(n);
         for (i, c) in k.char_indices() {
             match c {
-                ' ' => {
-                    self.prefixes.insert(k[..i].to_string());
-                }
+                ' ' => self.prefix(&k[..i]),
                 '\'' => {
                     // a span ending in an elision ("Côte d'") folds without its apostrophe
-                    self.prefixes.insert(k[..=i].to_string());
-                    self.prefixes.insert(k[..i].to_string());
+                    self.prefix(&k[..=i]);
+                    self.prefix(&k[..i]);
                 }
                 _ => {}
             }
@@ -346,17 +355,21 @@ impl Kb {
                 }
                 // Place names that are ordinary words ("Of", "Union", "Selon", "كان") need a
                 // big place behind them; short alternate names ("LA") are too ambiguous.
-                let single_common = !name.contains(' ') && words::is_common(name);
-                if single_common
-                    && (population < 100_000 || !primary.contains(&name))
-                    && !supplement
-                {
-                    continue;
+                // (Cheap tests first: this runs for some 160,000 names at every start.)
+                let k = norm_key(name);
+                if !supplement {
+                    let is_primary = primary.contains(&name);
+                    if !is_primary && name.chars().count() <= 3 {
+                        continue;
+                    }
+                    if (population < 100_000 || !is_primary)
+                        && !name.contains(' ')
+                        && words::is_common_keyed(name, &k)
+                    {
+                        continue;
+                    }
                 }
-                if !supplement && !primary.contains(&name) && name.chars().count() <= 3 {
-                    continue;
-                }
-                self.key(name, idx, KeyKind::Full);
+                self.normed_key(k, idx, KeyKind::Full);
             }
         }
     }

@@ -1,10 +1,11 @@
 //! An English word list (SCOWL, via Debian's wamerican; see data/LICENSES.md), used to tell
 //! ordinary words from names and to decide line-break hyphens.
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
-static WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+use rustc_hash::FxHashSet;
+
+static WORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
     include_str!("../../../../data/words-en.txt")
         .lines()
         .filter(|l| !l.is_empty())
@@ -290,7 +291,7 @@ const FUNCTION_WORDS: &[&str] = &[
     "علاقة",
 ];
 
-static FUNCTION_KEYS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+static FUNCTION_KEYS: LazyLock<FxHashSet<String>> = LazyLock::new(|| {
     FUNCTION_WORDS
         .iter()
         .map(|w| crate::kb::norm_key(w))
@@ -310,8 +311,30 @@ pub fn is_function_word(w: &str) -> bool {
 /// True when `w` in any case is an ordinary English word (trying simple inflections)
 /// or a French or Arabic function word.
 pub fn is_common(w: &str) -> bool {
-    let l = w.to_lowercase();
-    if is_word(&l) || is_function_word(&l) {
+    common(w, None)
+}
+
+/// [`is_common`] for a word whose [`norm_key`](crate::kb::norm_key) the caller already has
+/// (saves folding a non-ASCII word a second time).
+pub fn is_common_keyed(w: &str, key: &str) -> bool {
+    common(w, Some(key))
+}
+
+fn common(w: &str, key: Option<&str>) -> bool {
+    let l = if w.is_ascii() {
+        w.to_ascii_lowercase()
+    } else {
+        w.to_lowercase()
+    };
+    if is_word(&l) {
+        return true;
+    }
+    let function = match key {
+        // a non-ASCII word is compared by its folded key, which the caller has
+        Some(k) if !w.is_ascii() => FUNCTION_KEYS.contains(k),
+        _ => is_function_word(&l),
+    };
+    if function {
         return true;
     }
     for suf in ["s", "es", "ed", "d", "ing", "ly"] {

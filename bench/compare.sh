@@ -3,6 +3,7 @@
 #
 #   bench/compare.sh            # N=2000 documents, seed 9
 #   N=500 bench/compare.sh      # smaller
+#   OUT=/tmp/r.md bench/compare.sh   # keep bench/RESULTS.md as it is
 #
 # Steps: build sitrep (release) and the bench tools; generate the corpus
 # (sitrep-bench gen-corpus); time `sitrep extract --json` single-threaded over it in
@@ -20,7 +21,7 @@ N=${N:-2000}
 SEED=${SEED:-9}
 W=$ROOT/target/bench-compare
 VENV=$ROOT/target/bench-venv
-OUT=$ROOT/bench/RESULTS.md
+OUT=${OUT:-$ROOT/bench/RESULTS.md}  # OUT=FILE writes the table elsewhere
 SITREP=$ROOT/target/release/sitrep
 TOOLS=$ROOT/target/release
 rm -rf "$W"

@@ -641,7 +641,7 @@ impl SqliteStore {
 }
 
 /// The near-duplicate candidates sharing one 16-bit band of a SimHash, band by band.
-const BAND_QUERIES: [&str; 4] = [
+pub(crate) const BAND_QUERIES: [&str; 4] = [
     "SELECT id, simhash FROM documents WHERE sh0 = ?1",
     "SELECT id, simhash FROM documents WHERE sh1 = ?1",
     "SELECT id, simhash FROM documents WHERE sh2 = ?1",

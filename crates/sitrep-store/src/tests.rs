@@ -176,6 +176,27 @@ fn migration_7_drops_the_event_sentence_and_the_view_gives_it_back() {
 }
 
 #[test]
+fn near_duplicate_lookups_read_only_the_band_indexes() {
+    // A lookup that reads table rows costs a random page of a large file per candidate.
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStore::open(&dir.path().join("t.db")).unwrap();
+    for q in db::BAND_QUERIES {
+        let plan: Vec<String> = s
+            .conn_for_tests()
+            .prepare(&format!("EXPLAIN QUERY PLAN {q}"))
+            .unwrap()
+            .query_map([0], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.len() == 1 && plan[0].contains("USING COVERING INDEX documents_sh"),
+            "{q}: {plan:?}"
+        );
+    }
+}
+
+#[test]
 fn insert_and_get() {
     let mut s = Store::in_memory().unwrap();
     let out = write(&mut s, "a.txt", vec![mali_doc("a.txt")]);

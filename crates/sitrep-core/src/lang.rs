@@ -132,11 +132,22 @@ fn paragraph_sample(text: &str) -> &str {
 /// judge, `None` when only the statistical detector can tell.
 pub fn paragraph_by_rules(text: &str) -> Option<Option<&'static str>> {
     let sample = paragraph_sample(text);
-    if sample.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+    // letters and Arabic letters, in one pass
+    let (mut letters, mut arabic) = (0usize, 0usize);
+    for c in sample.chars() {
+        if c.is_ascii() {
+            letters += usize::from(c.is_ascii_alphabetic());
+        } else {
+            letters += usize::from(c.is_alphabetic());
+            // any character of the Arabic block, letter or not
+            arabic += usize::from(('\u{0600}'..='\u{06ff}').contains(&c));
+        }
+    }
+    if letters < 3 {
         return Some(None);
     }
-    if let Some(ar) = by_script(sample) {
-        return Some(Some(ar));
+    if arabic * 2 > letters {
+        return Some(Some("ar"));
     }
     by_stopwords(sample).map(Some)
 }
@@ -149,15 +160,6 @@ pub fn paragraph_statistical(text: &str) -> Option<&'static str> {
         return detect(sample);
     }
     FAST.detect_language_of(sample).map(code)
-}
-
-fn by_script(sample: &str) -> Option<&'static str> {
-    let arabic = sample
-        .chars()
-        .filter(|c| ('\u{0600}'..='\u{06ff}').contains(c))
-        .count();
-    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
-    (arabic * 2 > letters).then_some("ar")
 }
 
 fn code(l: Language) -> &'static str {

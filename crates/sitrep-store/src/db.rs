@@ -81,8 +81,8 @@ pub struct PreparedDoc {
 
 impl PreparedDoc {
     /// Computes the fingerprints and the JSON of a document.
-    pub fn new(doc: Document) -> Result<Self> {
-        let json = encode_document(&doc)?;
+    pub fn new(mut doc: Document) -> Result<Self> {
+        let json = encode_document(&mut doc)?;
         Ok(PreparedDoc {
             text_hash: dedup::text_hash(&doc.text),
             simhash: dedup::simhash(&doc.text),
@@ -92,16 +92,111 @@ impl PreparedDoc {
     }
 }
 
-/// The stored form of a document's JSON: zstd at level 1 (JSON with the text and every
-/// mention shrinks about fivefold, and the store's size is mostly this column).
-pub fn encode_document(doc: &Document) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(doc)?;
-    zstd::bulk::compress(&json, 1)
+/// The strings the stored JSON leaves out because the `text` column holds them: the
+/// document's text, and every mention, date and event sentence that is exactly its byte
+/// span of that text (an event's sentence was most of the JSON). In the document's order;
+/// an empty string where the JSON keeps the string because it differs from its span.
+struct Spans {
+    text: String,
+    mentions: Vec<String>,
+    dates: Vec<String>,
+    events: Vec<String>,
+}
+
+fn take_if_span(text: &str, start: usize, end: usize, s: &mut String) -> String {
+    if text.get(start..end) == Some(s.as_str()) {
+        std::mem::take(s)
+    } else {
+        String::new()
+    }
+}
+
+fn put_back(s: &mut String, kept: String) {
+    if s.is_empty() {
+        *s = kept;
+    }
+}
+
+impl Spans {
+    fn take(doc: &mut Document) -> Spans {
+        let text = std::mem::take(&mut doc.text);
+        let mut mentions = Vec::new();
+        for e in &mut doc.entities {
+            for m in &mut e.mentions {
+                mentions.push(take_if_span(&text, m.start, m.end, &mut m.text));
+            }
+        }
+        let dates = (doc.dates.iter_mut())
+            .map(|d| take_if_span(&text, d.start, d.end, &mut d.text))
+            .collect();
+        let events = (doc.events.iter_mut())
+            .map(|e| take_if_span(&text, e.start, e.end, &mut e.text))
+            .collect();
+        Spans {
+            text,
+            mentions,
+            dates,
+            events,
+        }
+    }
+
+    fn restore(self, doc: &mut Document) {
+        doc.text = self.text;
+        let mut ms = self.mentions.into_iter();
+        for e in &mut doc.entities {
+            for m in &mut e.mentions {
+                put_back(&mut m.text, ms.next().unwrap_or_default());
+            }
+        }
+        for (d, s) in doc.dates.iter_mut().zip(self.dates) {
+            put_back(&mut d.text, s);
+        }
+        for (e, s) in doc.events.iter_mut().zip(self.events) {
+            put_back(&mut e.text, s);
+        }
+    }
+}
+
+/// Fills in what [`encode_document`] left out, from the document's text as stored in its
+/// own column. A document stored before spans were left out already has them, and keeps them.
+pub fn fill_spans(doc: &mut Document, text: &str) {
+    if doc.text.is_empty() {
+        doc.text = text.to_string();
+    }
+    let text = doc.text.as_str();
+    let span = |s: &mut String, start: usize, end: usize| {
+        if s.is_empty() {
+            if let Some(t) = text.get(start..end) {
+                *s = t.to_string();
+            }
+        }
+    };
+    for e in &mut doc.entities {
+        for m in &mut e.mentions {
+            span(&mut m.text, m.start, m.end);
+        }
+    }
+    for d in &mut doc.dates {
+        span(&mut d.text, d.start, d.end);
+    }
+    for e in &mut doc.events {
+        span(&mut e.text, e.start, e.end);
+    }
+}
+
+/// The stored form of a document's JSON: zstd at level 1, without the strings that the
+/// `text` column already holds (see [`fill_spans`], which puts them back). The document
+/// is left as it was.
+pub fn encode_document(doc: &mut Document) -> Result<Vec<u8>> {
+    let spans = Spans::take(doc);
+    let json = serde_json::to_vec(&*doc);
+    spans.restore(doc);
+    zstd::bulk::compress(&json?, 1)
         .map_err(|e| Error::Io(PathBuf::from("(compressing a document)"), e))
 }
 
 /// Reads a stored document: compressed JSON (a BLOB) or, from stores written before
-/// compression, plain JSON text.
+/// compression, plain JSON text. The caller fills in the spans with [`fill_spans`].
 pub fn decode_document(v: rusqlite::types::ValueRef<'_>) -> Result<Document> {
     match v {
         rusqlite::types::ValueRef::Blob(b) => {
@@ -1108,6 +1203,7 @@ impl DocumentStore for SqliteStore {
             return Ok(None);
         };
         d.document = doc?;
+        fill_spans(&mut d.document, &d.text);
         Ok(Some(d))
     }
 

@@ -1,6 +1,8 @@
 //! Fingerprints for deduplication: SHA-256 of the cleaned text (exact) and a 64-bit SimHash
 //! over word 4-shingles (near duplicates, Hamming distance at most [`NEAR_DISTANCE`]).
 
+use std::borrow::Cow;
+
 use sha2::{Digest, Sha256};
 
 /// Largest Hamming distance between two SimHashes that still counts as a near duplicate.
@@ -12,10 +14,12 @@ pub const MIN_SHINGLES: usize = 16;
 
 /// Lower-case hexadecimal SHA-256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let d = Sha256::digest(bytes);
     let mut s = String::with_capacity(64);
     for b in d {
-        s.push_str(&format!("{b:02x}"));
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
     }
     s
 }
@@ -27,10 +31,20 @@ pub fn text_hash(text: &str) -> String {
     sha256_hex(norm.join(" ").as_bytes())
 }
 
-fn words(text: &str) -> Vec<String> {
+/// The lower-cased words of a text; a word already in lower-case ASCII (most of them) is
+/// borrowed, not copied.
+fn words(text: &str) -> Vec<Cow<'_, str>> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(|w| {
+            if !w.is_ascii() {
+                Cow::Owned(w.to_lowercase())
+            } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(w.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        })
         .collect()
 }
 
@@ -130,5 +144,24 @@ mod tests {
     fn bands_cover_the_hash() {
         let h = 0x1234_5678_9abc_def0u64;
         assert_eq!(bands(h), [0xdef0, 0x9abc, 0x5678, 0x1234]);
+    }
+
+    /// Fingerprints are stored: a change to how they are computed would stop new reports
+    /// from matching the ones already in a store. These values come from the first
+    /// implementation (upper case, non-ASCII, Greek final sigma, dotted capital I).
+    #[test]
+    fn fingerprints_do_not_change() {
+        let text = "Le Conseil de sécurité a adopté la RÉSOLUTION 2085, autorisant le déploiement \
+            d'une Mission internationale de soutien au Mali (MISMA) pour une période initiale \
+            d'un an; ΟΔΟΣ İstanbul Straße and the AFISMA troops reached Bamako on 17 January 2013.";
+        assert_eq!(simhash(text), Some(0xc21b_f121_060b_55c4));
+        assert_eq!(
+            text_hash(text),
+            "d3cbd463f361e70705b0c9d5adff952a5f9bbcce6c7520e12f696abbc8a1858a"
+        );
+        assert_eq!(
+            sha256_hex(b"sitrep"),
+            "74aa2f67be148f2213ae9982207ea8b93c96449629f7a9792a2c2da565995052"
+        );
     }
 }

@@ -197,6 +197,46 @@ fn near_duplicate_lookups_read_only_the_band_indexes() {
 }
 
 #[test]
+fn a_stored_document_reads_back_whole_though_its_json_leaves_out_the_spans() {
+    let mut s = Store::in_memory().unwrap();
+    let mut d = doc(
+        "spans.txt",
+        "On 11 January 2013 French troops attacked rebel positions near Konna, and on 14 \
+         January 2013 rebels seized the town of Diabaly. Residents braced for further unrest.",
+    );
+    assert!(!d.entities.is_empty() && !d.entities[0].mentions.is_empty());
+    // One mention whose text is not its span of the text: the JSON must keep it.
+    d.entities[0].mentions.push(Mention {
+        start: 0,
+        end: 6,
+        text: "not the span".into(),
+    });
+    assert!(!d.dates.is_empty() && !d.events.is_empty());
+    let want = serde_json::to_value(&d).unwrap();
+    let p = PreparedDoc::new(d).unwrap();
+    let prepared = serde_json::to_value(&p.doc).unwrap();
+    assert_eq!(
+        prepared, want,
+        "preparing must leave the document as it was"
+    );
+    let raw = zstd::stream::decode_all(&p.json[..]).unwrap();
+    let raw = String::from_utf8(raw).unwrap();
+    assert!(!raw.contains("braced for further unrest"), "{raw}");
+    assert!(raw.contains("not the span"));
+    let w = SourceWrite {
+        source: "spans.txt".into(),
+        content_hash: dedup::sha256_hex(b"spans"),
+        original: b"spans".to_vec(),
+        docs: vec![p],
+    };
+    let DocOutcome::Stored(id) = s.write(&w).unwrap()[0] else {
+        panic!()
+    };
+    let back = s.db().get(id).unwrap().unwrap().document;
+    assert_eq!(serde_json::to_value(&back).unwrap(), want);
+}
+
+#[test]
 fn insert_and_get() {
     let mut s = Store::in_memory().unwrap();
     let out = write(&mut s, "a.txt", vec![mali_doc("a.txt")]);

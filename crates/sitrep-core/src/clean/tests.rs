@@ -133,3 +133,15 @@ fn bullets_start_paragraphs() {
     );
     assert!(!c.text.contains('\u{25a0}'));
 }
+
+proptest::proptest! {
+    /// The ASCII fast path counts exactly what the general one does.
+    #[test]
+    fn word_count_fast_path_agrees(s in "[ a-zA-Z0-9.,;:!?'\"()\t\n\r\u{b}\u{c}\u{1c}-\u{1f}_-]{0,80}") {
+        let general = s
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        proptest::prop_assert_eq!(word_count(&s), general);
+    }
+}

@@ -8,6 +8,7 @@
 //! the paragraph so far, or the publication date. Figures (`3,300 troops`) and the source of
 //! reported speech (`according to X`) are attached.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -144,16 +145,17 @@ impl Lexicon {
 }
 
 /// A lower-cased word of a sentence with its byte span in the document.
-struct W {
+struct W<'a> {
     s: usize,
     e: usize,
-    lw: String,
+    /// Borrowed from the text when it is lower-case ASCII already (most words).
+    lw: Cow<'a, str>,
 }
 
-fn words_of(text: &str, base: usize) -> Vec<W> {
+fn words_of<'a>(text: &'a str, base: usize) -> Vec<W<'a>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    let flush = |out: &mut Vec<W>, s: usize, e: usize| {
+    let flush = |out: &mut Vec<W<'a>>, s: usize, e: usize| {
         let mut w = text[s..e].trim_matches(|c| c == '\'' || c == '-');
         // French elision: d'affrontements -> affrontements
         if let Some(p) = w.find('\'') {
@@ -167,7 +169,13 @@ fn words_of(text: &str, base: usize) -> Vec<W> {
             out.push(W {
                 s: base + s + off,
                 e: base + s + off + w.len(),
-                lw: w.to_lowercase(),
+                lw: if !w.is_ascii() {
+                    Cow::Owned(w.to_lowercase())
+                } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(w.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(w)
+                },
             });
         }
     };
@@ -297,10 +305,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
         let mut found: Vec<(EventType, usize)> = Vec::new();
         for (wi, w) in ws.iter().enumerate() {
             // only the triggers that can start with this word
-            let exact = index
-                .exact
-                .get(w.lw.as_str())
-                .map_or(&[][..], |v| v.as_slice());
+            let exact = index.exact.get(&*w.lw).map_or(&[][..], |v| v.as_slice());
             let first = w.lw.chars().next().unwrap_or(' ');
             let prefixed = index.prefixed.get(&first).map_or(&[][..], |v| v.as_slice());
             for &ti in exact.iter().chain(prefixed) {
@@ -334,7 +339,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             }
             let (mut actors, mut targets, place) = participants(doc, &ws, wi, &in_sent, &demonyms);
             if actors.is_empty() && targets.is_empty() {
-                let generic = ws.iter().any(|w| GENERIC_STATE.contains(&w.lw.as_str()));
+                let generic = ws.iter().any(|w| GENERIC_STATE.contains(&&*w.lw));
                 match (&main_country, generic) {
                     (Some(c), true) => targets.push(c.clone()),
                     _ => continue,
@@ -392,7 +397,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
     out
 }
 
-fn matches_at(ws: &[W], wi: usize, t: &Trigger) -> bool {
+fn matches_at(ws: &[W<'_>], wi: usize, t: &Trigger) -> bool {
     if wi + t.words.len() > ws.len() {
         return false;
     }
@@ -413,7 +418,7 @@ fn matches_at(ws: &[W], wi: usize, t: &Trigger) -> bool {
 }
 
 /// Countries named by a nationality adjective in the sentence, with the byte where they stand.
-fn demonym_countries(ws: &[W], text: &str, base: usize, kb: &Kb) -> Vec<(usize, String)> {
+fn demonym_countries(ws: &[W<'_>], text: &str, base: usize, kb: &Kb) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for w in ws {
         let surface = &text[w.s - base..w.e - base];
@@ -472,14 +477,14 @@ fn event_date(
 
 fn participants(
     doc: &Document,
-    ws: &[W],
+    ws: &[W<'_>],
     wi: usize,
     in_sent: &[(usize, usize, usize)],
     demonyms: &[(usize, String)],
 ) -> (Vec<String>, Vec<String>, Option<String>) {
     let trig = ws[wi].s;
     // passive voice: an auxiliary within three words before the trigger, and a "by"-agent after it
-    let passive = (wi.saturating_sub(3)..wi).any(|k| PASSIVE_AUX.contains(&ws[k].lw.as_str()));
+    let passive = (wi.saturating_sub(3)..wi).any(|k| PASSIVE_AUX.contains(&&*ws[k].lw));
     let by_at = if passive {
         ws[wi + 1..]
             .iter()

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
+use sitrep_core::extract::tokens::lowercase;
 
 /// Largest Hamming distance between two SimHashes that still counts as a near duplicate.
 pub const NEAR_DISTANCE: u32 = 3;
@@ -36,15 +37,7 @@ pub fn text_hash(text: &str) -> String {
 fn words(text: &str) -> Vec<Cow<'_, str>> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(|w| {
-            if !w.is_ascii() {
-                Cow::Owned(w.to_lowercase())
-            } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                Cow::Owned(w.to_ascii_lowercase())
-            } else {
-                Cow::Borrowed(w)
-            }
-        })
+        .map(lowercase)
         .collect()
 }
 

@@ -16,6 +16,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::document::{BlockKind, Document, Entity, EntityType, Event, EventType, Quantity};
+use crate::extract::tokens::lowercase;
 use crate::kb::Kb;
 
 static TRIGGERS_TOML: &str = include_str!("../../../../data/event-triggers.toml");
@@ -169,13 +170,7 @@ fn words_of<'a>(text: &'a str, base: usize) -> Vec<W<'a>> {
             out.push(W {
                 s: base + s + off,
                 e: base + s + off + w.len(),
-                lw: if !w.is_ascii() {
-                    Cow::Owned(w.to_lowercase())
-                } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(w.to_ascii_lowercase())
-                } else {
-                    Cow::Borrowed(w)
-                },
+                lw: lowercase(w),
             });
         }
     };

@@ -1,6 +1,20 @@
 //! A tokenizer for names: words with inner hyphens and apostrophes, dotted acronyms,
 //! French elisions split off, numbers and punctuation, all with byte offsets.
 
+use std::borrow::Cow;
+
+/// `w` in lower case, the same string as `str::to_lowercase`, but borrowed when `w` is
+/// lower-case ASCII already: most words of a text need no copy.
+pub fn lowercase(w: &str) -> Cow<'_, str> {
+    if !w.is_ascii() {
+        Cow::Owned(w.to_lowercase())
+    } else if w.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(w.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(w)
+    }
+}
+
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokKind {
@@ -200,6 +214,24 @@ fn mk(text: &str, s: usize, e: usize, base: usize, kind: TokKind) -> Token<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_equals_the_standard_one_and_copies_only_when_it_must() {
+        for w in [
+            "mali",
+            "Mali",
+            "MNLA",
+            "sécurité",
+            "ÉTAT",
+            "ΟΔΟΣ",
+            "İstanbul",
+            "x2",
+        ] {
+            assert_eq!(lowercase(w), w.to_lowercase(), "{w}");
+        }
+        assert!(matches!(lowercase("bamako"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(lowercase("Bamako"), std::borrow::Cow::Owned(_)));
+    }
 
     #[test]
     fn tokens() {

@@ -135,9 +135,10 @@ const WORKER_NICE: i32 = 5;
 
 /// Extraction workers per core. A worker also waits: on reading its file when the file is
 /// not in the page cache, and on the writer when the write queue is full. With one per
-/// core those waits left the cores idle about a fifth of the time; measured on 10,000
-/// reports on 2 cores, two per core ingested 415-424 docs/s from a cold page cache where
-/// one per core gave 314-346, and 456 against 436 with the files cached.
+/// core those waits left the cores idle (at 100,000 reports they were busy 68% of the
+/// time); measured on 10,000 reports on 2 cores, two per core ingested 415-424 docs/s from
+/// a cold page cache where one per core gave 314-346, and 456 against 436 with the files
+/// cached.
 const WORKERS_PER_CORE: usize = 2;
 
 /// How many extraction workers: `RAYON_NUM_THREADS` when set, else [`WORKERS_PER_CORE`]

@@ -62,7 +62,14 @@ pub fn simhash(text: &str) -> Option<u64> {
     if w.len() < 4 || w.len() - 3 < MIN_SHINGLES {
         return None;
     }
-    let mut acc = [0i64; 64];
+    // Bit i of the SimHash is set when more than half the shingle hashes have bit i set.
+    // The per-bit counts are kept eight to a word: SPREAD turns a byte of a hash into eight
+    // 0/1 bytes, so one addition counts eight bits, and the byte counters are moved into
+    // `ones` before any of them can pass 255.
+    let mut ones = [0u32; 64];
+    let mut packed = [0u64; 8];
+    let mut held = 0;
+    let mut shingles = 0u32;
     for sh in w.windows(4) {
         // FNV-1a of the four words joined by spaces, without building the string
         let mut h = FNV_OFFSET;
@@ -75,17 +82,50 @@ pub fn simhash(text: &str) -> Option<u64> {
             }
         }
         let h = fnv_finish(h);
-        for (i, a) in acc.iter_mut().enumerate() {
-            *a += ((h >> i & 1) as i64) * 2 - 1;
+        for (j, p) in packed.iter_mut().enumerate() {
+            *p += SPREAD[(h >> (8 * j) & 0xff) as usize];
+        }
+        shingles += 1;
+        held += 1;
+        if held == 255 {
+            unpack(&mut packed, &mut ones);
+            held = 0;
         }
     }
+    unpack(&mut packed, &mut ones);
     let mut out = 0u64;
-    for (i, a) in acc.iter().enumerate() {
-        if *a > 0 {
+    for (i, n) in ones.iter().enumerate() {
+        if 2 * n > shingles {
             out |= 1 << i;
         }
     }
     Some(out)
+}
+
+/// Byte `k` of `SPREAD[b]` is bit `k` of `b`.
+const SPREAD: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut k = 0;
+        while k < 8 {
+            t[b] |= ((b as u64 >> k) & 1) << (8 * k);
+            k += 1;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Adds the byte counters of `packed` (byte `k` of word `j` counts bit `8j + k`) to `ones`
+/// and clears them.
+fn unpack(packed: &mut [u64; 8], ones: &mut [u32; 64]) {
+    for (j, p) in packed.iter_mut().enumerate() {
+        for k in 0..8 {
+            ones[8 * j + k] += (*p >> (8 * k) & 0xff) as u32;
+        }
+        *p = 0;
+    }
 }
 
 /// The four 16-bit bands of a SimHash. Two hashes within distance 3 agree on at least one
@@ -142,6 +182,44 @@ mod tests {
     /// Fingerprints are stored: a change to how they are computed would stop new reports
     /// from matching the ones already in a store. These values come from the first
     /// implementation (upper case, non-ASCII, Greek final sigma, dotted capital I).
+    /// SimHash computed the plain way: a signed counter per bit.
+    fn simhash_by_counters(text: &str) -> Option<u64> {
+        let w = words(text);
+        if w.len() < 4 || w.len() - 3 < MIN_SHINGLES {
+            return None;
+        }
+        let mut acc = [0i64; 64];
+        for sh in w.windows(4) {
+            let h = fnv_finish(sh.join(" ").bytes().fold(FNV_OFFSET, fnv_step));
+            for (i, a) in acc.iter_mut().enumerate() {
+                *a += ((h >> i & 1) as i64) * 2 - 1;
+            }
+        }
+        Some((0..64).filter(|&i| acc[i] > 0).fold(0, |h, i| h | 1 << i))
+    }
+
+    #[test]
+    fn packed_counts_give_the_plain_simhash() {
+        // Lengths around the 255-shingle spill, and texts from a small vocabulary, where
+        // ties and near-ties between set and clear bits are common.
+        let vocab = ["mali", "gao", "troops", "the", "army", "kidal", "ceasefire", "talks"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for n in [3, 18, 19, 20, 100, 257, 258, 259, 260, 511, 512, 513, 1000, 3000] {
+            for round in 0..20 {
+                let words: Vec<&str> = (0..n)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        vocab[(seed % (2 + round % 7)) as usize]
+                    })
+                    .collect();
+                let text = words.join(" ");
+                assert_eq!(simhash(&text), simhash_by_counters(&text), "{n} words");
+            }
+        }
+    }
+
     #[test]
     fn fingerprints_do_not_change() {
         let text = "Le Conseil de sécurité a adopté la RÉSOLUTION 2085, autorisant le déploiement \

@@ -202,9 +202,20 @@ mod tests {
     fn packed_counts_give_the_plain_simhash() {
         // Lengths around the 255-shingle spill, and texts from a small vocabulary, where
         // ties and near-ties between set and clear bits are common.
-        let vocab = ["mali", "gao", "troops", "the", "army", "kidal", "ceasefire", "talks"];
+        let vocab = [
+            "mali",
+            "gao",
+            "troops",
+            "the",
+            "army",
+            "kidal",
+            "ceasefire",
+            "talks",
+        ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
-        for n in [3, 18, 19, 20, 100, 257, 258, 259, 260, 511, 512, 513, 1000, 3000] {
+        for n in [
+            3, 18, 19, 20, 100, 257, 258, 259, 260, 511, 512, 513, 1000, 3000,
+        ] {
             for round in 0..20 {
                 let words: Vec<&str> = (0..n)
                     .map(|_| {

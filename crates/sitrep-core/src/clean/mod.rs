@@ -98,24 +98,34 @@ static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
 static BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[■□▪▫●•◦‣⁃◆◇►▶✓✔]+\s*)+").expect("static regex"));
 
+/// Words (white-space separated pieces with a letter or digit) in `s`. One pass, ASCII
+/// bytes judged without decoding: the same count as
+/// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()`.
 fn word_count(s: &str) -> usize {
-    if s.is_ascii() {
-        // the same count, byte by byte: ASCII's Unicode white space is 9..=13 and the space
-        let mut n = 0;
-        let mut alnum = false;
-        for &b in s.as_bytes() {
-            if matches!(b, 9..=13 | b' ') {
-                n += usize::from(alnum);
-                alnum = false;
-            } else {
-                alnum |= b.is_ascii_alphanumeric();
+    let bytes = s.as_bytes();
+    let mut n = 0;
+    let mut alnum = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, word_char, len) = if b < 0x80 {
+            // ASCII's Unicode white space is 9..=13 and the space
+            (matches!(b, 9..=13 | b' '), b.is_ascii_alphanumeric(), 1)
+        } else {
+            match s[i..].chars().next() {
+                Some(c) => (c.is_whitespace(), c.is_alphanumeric(), c.len_utf8()),
+                None => break,
             }
+        };
+        if space {
+            n += usize::from(alnum);
+            alnum = false;
+        } else {
+            alnum |= word_char;
         }
-        return n + usize::from(alnum);
+        i += len;
     }
-    s.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    n + usize::from(alnum)
 }
 
 fn ends_sentence(s: &str) -> bool {
@@ -431,9 +441,10 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
     let paras = paragraphs(&lines, wrapped);
 
     // Short lines seen more than once (site name in header and footer, menu entries).
+    let words: Vec<usize> = paras.iter().map(|p| word_count(&p.flat)).collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for p in &paras {
-        if word_count(&p.flat) <= 8 {
+    for (p, &n) in paras.iter().zip(&words) {
+        if n <= 8 {
             *counts.entry(p.flat.to_lowercase()).or_default() += 1;
         }
     }
@@ -447,9 +458,9 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
     }
     let mut kinds: Vec<K> = paras
         .iter()
-        .map(|p| {
+        .zip(&words)
+        .map(|(p, &n)| {
             let t = p.flat.as_str();
-            let n = word_count(t);
             if is_debris_line(t)
                 || (n <= 8 && counts.get(&t.to_lowercase()).copied().unwrap_or(0) > 1)
             {
@@ -479,7 +490,7 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
         }
     }
     for (i, k) in kinds.iter_mut().enumerate() {
-        let n = word_count(&paras[i].flat);
+        let n = words[i];
         if cut_from.is_some_and(|c| i >= c) {
             *k = K::Drop;
         } else if first_body.is_some_and(|f| i < f) && *k == K::Heading && n <= 1 {

@@ -135,9 +135,9 @@ fn bullets_start_paragraphs() {
 }
 
 proptest::proptest! {
-    /// The ASCII fast path counts exactly what the general one does.
+    /// The one-pass count is the standard library's split and filter.
     #[test]
-    fn word_count_fast_path_agrees(s in "[ a-zA-Z0-9.,;:!?'\"()\t\n\r\u{b}\u{c}\u{1c}-\u{1f}_-]{0,80}") {
+    fn word_count_agrees_with_split_whitespace(s in "[ a-zA-Z0-9.,;:!?'\"()\t\n\r\u{b}\u{c}\u{1c}-\u{1f}_\u{85}\u{a0}\u{2003}\u{3000}\u{200b}éÉßΩ١٢—«»’\u{1f642}-]{0,80}") {
         let general = s
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphanumeric))

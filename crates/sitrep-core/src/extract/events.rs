@@ -40,11 +40,37 @@ struct Trigger {
     kind: EventType,
 }
 
-/// Triggers of one language by their first word: exact words, and prefixes by first letter.
+/// Triggers of one language by their first word: exact words, and one-word prefixes by
+/// their first two letters (a word can only start with a prefix that starts as it does;
+/// by the first letter alone, every word was tried against dozens of prefixes).
 #[derive(Debug, Default)]
 struct TriggerIndex {
     exact: rustc_hash::FxHashMap<String, Vec<usize>>,
-    prefixed: rustc_hash::FxHashMap<char, Vec<usize>>,
+    prefixed: rustc_hash::FxHashMap<(char, Option<char>), Vec<usize>>,
+}
+
+impl TriggerIndex {
+    /// The index key of a prefix, and the keys under which the prefixes a word may start
+    /// with are filed: its first two letters, and its first letter alone.
+    fn key(w: &str) -> (char, Option<char>) {
+        let mut cs = w.chars();
+        (cs.next().unwrap_or(' '), cs.next())
+    }
+
+    /// The triggers that can start at a word: those whose first word it is, and the
+    /// one-word prefixes it may start with.
+    fn candidates(&self, lw: &str) -> impl Iterator<Item = usize> + '_ {
+        let (a, b) = Self::key(lw);
+        let exact = self.exact.get(lw).map_or(&[][..], |v| v.as_slice());
+        let two = b
+            .and_then(|b| self.prefixed.get(&(a, Some(b))))
+            .map_or(&[][..], |v| v.as_slice());
+        let one = self
+            .prefixed
+            .get(&(a, None))
+            .map_or(&[][..], |v| v.as_slice());
+        exact.iter().chain(two).chain(one).copied()
+    }
 }
 
 /// The trigger lexicon, by language.
@@ -118,9 +144,10 @@ impl Lexicon {
             for (i, t) in list.iter().enumerate() {
                 let w = &t.words[0];
                 if t.prefix && t.words.len() == 1 {
-                    if let Some(c) = w.chars().next() {
-                        idx.prefixed.entry(c).or_default().push(i);
-                    }
+                    idx.prefixed
+                        .entry(TriggerIndex::key(w))
+                        .or_default()
+                        .push(i);
                 } else {
                     idx.exact.entry(w.clone()).or_default().push(i);
                 }
@@ -174,8 +201,17 @@ fn words_of<'a>(text: &'a str, base: usize) -> Vec<W<'a>> {
             });
         }
     };
-    for (i, c) in text.char_indices() {
-        let part = c.is_alphanumeric() || c == '\'' || c == '-';
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // ASCII (most bytes) is judged without decoding a char
+        let (part, len) = match bytes[i] {
+            b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'' || b == b'-', 1),
+            _ => match text[i..].chars().next() {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => break,
+            },
+        };
         match (part, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -184,6 +220,7 @@ fn words_of<'a>(text: &'a str, base: usize) -> Vec<W<'a>> {
             }
             _ => {}
         }
+        i += len;
     }
     if let Some(s) = start {
         flush(&mut out, s, text.len());
@@ -300,10 +337,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
         let mut found: Vec<(EventType, usize)> = Vec::new();
         for (wi, w) in ws.iter().enumerate() {
             // only the triggers that can start with this word
-            let exact = index.exact.get(&*w.lw).map_or(&[][..], |v| v.as_slice());
-            let first = w.lw.chars().next().unwrap_or(' ');
-            let prefixed = index.prefixed.get(&first).map_or(&[][..], |v| v.as_slice());
-            for &ti in exact.iter().chain(prefixed) {
+            for ti in index.candidates(&w.lw) {
                 let t = &triggers[ti];
                 if matches_at(&ws, wi, t) && !found.iter().any(|(k, _)| *k == t.kind) {
                     found.push((t.kind, wi));
@@ -606,6 +640,52 @@ fn claimed_by(
 mod tests {
     use super::*;
     use crate::pipeline::{Pipeline, PipelineOptions};
+
+    #[test]
+    fn words_split_as_by_chars() {
+        // the pieces a char-by-char split gives (letters, digits, apostrophes, hyphens)
+        fn pieces(text: &str) -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            let mut start = None;
+            for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
+                let part = c.is_alphanumeric() || c == '\'' || c == '-';
+                match (part, start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        out.push((s, i));
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            out
+        }
+        for text in [
+            "",
+            "Les soldats d'élite ont repris Konna — 1 200 déplacés, l’armée malienne.",
+            "ΟΔΟΣ١٢٣ İstanbul x-ray 'quoted' --- ﬁn ß 🙂x Tombouctou,Gao;Kidal",
+            "attaque-suicide à Gao' ends-",
+        ] {
+            let got: Vec<(usize, usize, String)> = words_of(text, 7)
+                .into_iter()
+                .map(|w| (w.s, w.e, w.lw.into_owned()))
+                .collect();
+            let mut want = Vec::new();
+            for (s, e) in pieces(text) {
+                let mut w = text[s..e].trim_matches(|c| c == '\'' || c == '-');
+                if let Some(p) = w.find('\'') {
+                    if p <= 3 && w[..p].chars().all(char::is_alphabetic) {
+                        w = &w[p + 1..];
+                    }
+                }
+                if !w.is_empty() {
+                    let off = w.as_ptr() as usize - text.as_ptr() as usize;
+                    want.push((7 + off, 7 + off + w.len(), w.to_lowercase()));
+                }
+            }
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
 
     fn events(text: &str, published: &str) -> Vec<Event> {
         let p = Pipeline::new(PipelineOptions {

@@ -835,7 +835,20 @@ pub fn run_batch(
                 })
                 .collect();
             if !writes.is_empty() {
-                let outcomes = store.write_many(&writes)?;
+                let outcomes = match store.write_many(&writes) {
+                    Ok(o) => o,
+                    // The transaction was rolled back whole. Write the sources one at a
+                    // time: on a full disk every source that fits is kept, and the error
+                    // names the source that did not fit rather than the batch's first.
+                    Err(_) if writes.len() > 1 => {
+                        let mut each = Vec::with_capacity(writes.len());
+                        for w in &writes {
+                            each.extend(store.write_many(std::slice::from_ref(w))?);
+                        }
+                        each
+                    }
+                    Err(e) => return Err(e.into()),
+                };
                 for (w, o) in writes.iter().zip(outcomes) {
                     tally(w, o, &mut b);
                 }

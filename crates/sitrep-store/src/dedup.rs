@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
-use sitrep_core::extract::tokens::lowercase;
+use sitrep_core::extract::tokens::{lowercase, runs};
 
 /// Largest Hamming distance between two SimHashes that still counts as a near duplicate.
 pub const NEAR_DISTANCE: u32 = 3;
@@ -61,43 +61,6 @@ fn words(text: &str) -> Vec<Cow<'_, str>> {
         },
     );
     out
-}
-
-/// Calls `f` with every maximal non-empty run of characters of `text` that pass `keep`,
-/// in order. ASCII bytes (most of a text) are judged by `keep_ascii` without decoding, so
-/// the two must agree on ASCII. The same pieces as `text.split(|c| !keep(c))` less the
-/// empty ones, faster.
-fn runs<'a>(
-    text: &'a str,
-    keep_ascii: fn(u8) -> bool,
-    keep: fn(char) -> bool,
-    mut f: impl FnMut(&'a str),
-) {
-    let bytes = text.as_bytes();
-    let mut start = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let (kept, len) = if bytes[i] < 0x80 {
-            (keep_ascii(bytes[i]), 1)
-        } else {
-            match text[i..].chars().next() {
-                Some(c) => (keep(c), c.len_utf8()),
-                None => break,
-            }
-        };
-        match (kept, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                f(&text[s..i]);
-                start = None;
-            }
-            _ => {}
-        }
-        i += len;
-    }
-    if let Some(s) = start {
-        f(&text[s..]);
-    }
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

@@ -16,7 +16,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::document::{BlockKind, Document, Entity, EntityType, Event, EventType, Quantity};
-use crate::extract::tokens::lowercase;
+use crate::extract::tokens::{lowercase, runs};
 use crate::kb::Kb;
 
 static TRIGGERS_TOML: &str = include_str!("../../../../data/event-triggers.toml");
@@ -182,49 +182,29 @@ struct W<'a> {
 
 fn words_of<'a>(text: &'a str, base: usize) -> Vec<W<'a>> {
     let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let flush = |out: &mut Vec<W<'a>>, s: usize, e: usize| {
-        let mut w = text[s..e].trim_matches(|c| c == '\'' || c == '-');
-        // French elision: d'affrontements -> affrontements
-        if let Some(p) = w.find('\'') {
-            if p <= 3 && w[..p].chars().all(char::is_alphabetic) {
-                w = &w[p + 1..];
+    runs(
+        text,
+        |b| b.is_ascii_alphanumeric() || b == b'\'' || b == b'-',
+        |c| c.is_alphanumeric() || c == '\'' || c == '-',
+        |run| {
+            let mut w = run.trim_matches(|c| c == '\'' || c == '-');
+            // French elision: d'affrontements -> affrontements
+            if let Some(p) = w.find('\'') {
+                if p <= 3 && w[..p].chars().all(char::is_alphabetic) {
+                    w = &w[p + 1..];
+                }
             }
-        }
-        if !w.is_empty() {
-            // `w` is a subslice of `text[s..e]`: its offset is the pointer difference
-            let off = w.as_ptr() as usize - text[s..e].as_ptr() as usize;
-            out.push(W {
-                s: base + s + off,
-                e: base + s + off + w.len(),
-                lw: lowercase(w),
-            });
-        }
-    };
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // ASCII (most bytes) is judged without decoding a char
-        let (part, len) = match bytes[i] {
-            b if b < 0x80 => (b.is_ascii_alphanumeric() || b == b'\'' || b == b'-', 1),
-            _ => match text[i..].chars().next() {
-                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
-                None => break,
-            },
-        };
-        match (part, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                flush(&mut out, s, i);
-                start = None;
+            if !w.is_empty() {
+                // `w` is a subslice of `text`: its offset is the pointer difference
+                let s = w.as_ptr() as usize - text.as_ptr() as usize;
+                out.push(W {
+                    s: base + s,
+                    e: base + s + w.len(),
+                    lw: lowercase(w),
+                });
             }
-            _ => {}
-        }
-        i += len;
-    }
-    if let Some(s) = start {
-        flush(&mut out, s, text.len());
-    }
+        },
+    );
     out
 }
 

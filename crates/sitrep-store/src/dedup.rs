@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use sha2::{Digest, Sha256};
-use sitrep_core::extract::tokens::{lowercase, runs};
+use sitrep_core::extract::tokens::{is_ascii_space, lowercase, runs};
 
 /// Largest Hamming distance between two SimHashes that still counts as a near duplicate.
 pub const NEAR_DISTANCE: u32 = 3;
@@ -41,11 +41,6 @@ pub fn text_hash(text: &str) -> String {
         },
     );
     sha256_hex(norm.as_bytes())
-}
-
-/// The ASCII characters `char::is_whitespace` accepts (vertical tab included).
-fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
 }
 
 /// The lower-cased words of a text; a word already in lower-case ASCII (most of them) is

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::document::{BlockKind, Span};
+use crate::extract::tokens::{is_ascii_space, runs};
 use crate::kb::words;
 
 /// The result of cleaning.
@@ -98,34 +99,18 @@ static FOOTNOTE: LazyLock<Regex> = LazyLock::new(|| {
 static BULLET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[■□▪▫●•◦‣⁃◆◇►▶✓✔]+\s*)+").expect("static regex"));
 
-/// Words (white-space separated pieces with a letter or digit) in `s`. One pass, ASCII
-/// bytes judged without decoding: the same count as
-/// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()`.
+/// Words (white-space separated pieces with a letter or digit) in `s`: the same count as
+/// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()`, with
+/// the byte-pass splitter.
 fn word_count(s: &str) -> usize {
-    let bytes = s.as_bytes();
     let mut n = 0;
-    let mut alnum = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (space, word_char, len) = if b < 0x80 {
-            // ASCII's Unicode white space is 9..=13 and the space
-            (matches!(b, 9..=13 | b' '), b.is_ascii_alphanumeric(), 1)
-        } else {
-            match s[i..].chars().next() {
-                Some(c) => (c.is_whitespace(), c.is_alphanumeric(), c.len_utf8()),
-                None => break,
-            }
-        };
-        if space {
-            n += usize::from(alnum);
-            alnum = false;
-        } else {
-            alnum |= word_char;
-        }
-        i += len;
-    }
-    n + usize::from(alnum)
+    runs(
+        s,
+        |b| !is_ascii_space(b),
+        |c| !c.is_whitespace(),
+        |w| n += usize::from(w.chars().any(char::is_alphanumeric)),
+    );
+    n
 }
 
 fn ends_sentence(s: &str) -> bool {

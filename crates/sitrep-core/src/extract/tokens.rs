@@ -15,6 +15,11 @@ pub fn lowercase(w: &str) -> Cow<'_, str> {
     }
 }
 
+/// The ASCII characters `char::is_whitespace` accepts (vertical tab included).
+pub fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ')
+}
+
 /// Calls `f` with every maximal non-empty run of characters of `text` that pass `keep`,
 /// in order. ASCII bytes (most of a text) are judged by `keep_ascii` without decoding, so
 /// the two must agree on ASCII. The same pieces as `text.split(|c| !keep(c))` less the

@@ -477,24 +477,65 @@ fn lower(t: &Token) -> String {
     t.text.to_lowercase()
 }
 
-/// Whether the token, lower-cased, is one of `list` (lower-case words): no allocation for
-/// ASCII tokens.
-fn in_lower(list: &[&str], t: &Token) -> bool {
-    if t.text.is_ascii() {
-        list.iter().any(|w| w.eq_ignore_ascii_case(t.text))
-    } else {
-        let l = t.text.to_lowercase();
-        list.contains(&l.as_str())
+/// A set of lower-case words, looked up ignoring case: a hash lookup, and no allocation
+/// for an ASCII word.
+pub(crate) struct WordSet {
+    set: rustc_hash::FxHashSet<&'static str>,
+    /// The longest word, in bytes.
+    max: usize,
+}
+
+impl WordSet {
+    fn new(list: &'static [&'static str]) -> WordSet {
+        WordSet {
+            set: list.iter().copied().collect(),
+            max: list.iter().map(|w| w.len()).max().unwrap_or(0),
+        }
+    }
+
+    /// Whether `w`, lower-cased, is in the set.
+    fn contains(&self, w: &str) -> bool {
+        if w.is_ascii() {
+            if w.len() > self.max {
+                return false;
+            }
+            let mut buf = [0u8; 64];
+            let Some(b) = buf.get_mut(..w.len()) else {
+                return false;
+            };
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).is_ok_and(|l| self.set.contains(l))
+        } else {
+            self.set.contains(w.to_lowercase().as_str())
+        }
     }
 }
 
+macro_rules! word_set {
+    ($name:ident, $list:expr) => {
+        static $name: LazyLock<WordSet> = LazyLock::new(|| WordSet::new($list));
+    };
+}
+word_set!(CONNECTOR_SET, CONNECTORS);
+word_set!(TITLE_SET, TITLES);
+word_set!(LOWER_TITLE_SET, LOWER_TITLES);
+word_set!(ORG_HEAD_SET, ORG_HEADS);
+word_set!(PLACE_HEAD_SET, PLACE_HEADS);
+word_set!(FRENCH_GROUP_ARTICLE_SET, FRENCH_GROUP_ARTICLES);
+word_set!(ADJECTIVAL_AFTER_MILITARY_SET, ADJECTIVAL_AFTER_MILITARY);
+
+/// Whether the token, lower-cased, is one of `set`.
+fn in_lower(set: &WordSet, t: &Token) -> bool {
+    set.contains(t.text)
+}
+
 fn is_connector(t: &Token) -> bool {
-    t.kind == TokKind::Word && in_lower(CONNECTORS, t)
+    t.kind == TokKind::Word && in_lower(&CONNECTOR_SET, t)
 }
 
 fn is_title(t: &Token) -> bool {
-    let l = t.stem().trim_end_matches('.').to_lowercase();
-    TITLES.contains(&l.as_str())
+    TITLE_SET.contains(t.stem().trim_end_matches('.'))
 }
 
 /// A word that can start or continue a name.
@@ -507,6 +548,9 @@ fn is_name_word(t: &Token) -> bool {
     }
     // al-Qaeda, el-Baradei, ad-Din
     let l = t.text;
+    if !matches!(l.as_bytes().first(), Some(b'a' | b'e')) {
+        return false;
+    }
     ["al-", "el-", "ad-", "as-", "an-", "ar-", "ash-"]
         .iter()
         .any(|p| l.starts_with(p) && l[p.len()..].chars().next().is_some_and(char::is_uppercase))
@@ -643,7 +687,7 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
         if nl == "military"
             && toks
                 .get(i + 2)
-                .is_some_and(|t| in_lower(ADJECTIVAL_AFTER_MILITARY, t))
+                .is_some_and(|t| in_lower(&ADJECTIVAL_AFTER_MILITARY_SET, t))
         {
             continue;
         }
@@ -905,7 +949,7 @@ fn chunk_cands(
     let has_and = toks[s..e].iter().any(|t| matches!(t.text, "and" | "et"));
     // the head word ends the chunk or opens a complement: "Union of", "Movement for"
     let head = (s..e).any(|i| {
-        in_lower(ORG_HEADS, &toks[i])
+        in_lower(&ORG_HEAD_SET, &toks[i])
             && (i + 1 == e
                 || matches!(
                     lower(&toks[i + 1]).as_str(),
@@ -923,7 +967,7 @@ fn chunk_cands(
             let end = pos + len;
             // "Obama Administration": a known name used as a modifier of an organisation
             let head_follows =
-                end < e && in_lower(ORG_HEADS, &toks[end]) && !toks[end - 1].is_possessive();
+                end < e && in_lower(&ORG_HEAD_SET, &toks[end]) && !toks[end - 1].is_possessive();
             let initial_common = pos == 0 && *len == 1 && words::is_common(toks[pos].stem());
             !used[pos..end.min(used.len())].iter().any(|u| *u)
                 && !head_follows
@@ -995,7 +1039,7 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
     let first = &toks[first_i];
     let last = &toks[last_i];
     // a title right before the run in lower case: "le président Traoré", "envoy Prodi"
-    if first_i > 0 && in_lower(LOWER_TITLES, &toks[first_i - 1]) {
+    if first_i > 0 && in_lower(&LOWER_TITLE_SET, &toks[first_i - 1]) {
         person_cue = true;
     }
     if first_i > 0 && is_title(&toks[first_i - 1]) {
@@ -1004,8 +1048,8 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
     let len = b - a;
     let ws: Vec<&Token> = idx[a..b].iter().map(|&i| &toks[i]).collect();
     let content: Vec<&&Token> = ws.iter().filter(|t| !is_connector(t)).collect();
-    let org_head = ws.iter().any(|t| in_lower(ORG_HEADS, t));
-    let place_head = !org_head && in_lower(PLACE_HEADS, last);
+    let org_head = ws.iter().any(|t| in_lower(&ORG_HEAD_SET, t));
+    let place_head = !org_head && in_lower(&PLACE_HEAD_SET, last);
     let acronym = len == 1 && first.is_acronym();
     if len == 1 && first.text.contains('-') {
         // "axe Bamako-Gao": two known places joined by a hyphen
@@ -1054,7 +1098,7 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
         if acronym && (w.chars().count() > 7 || is_roman(w)) {
             return;
         }
-        if first_i > 0 && in_lower(FRENCH_GROUP_ARTICLES, &toks[first_i - 1]) && !person_cue {
+        if first_i > 0 && in_lower(&FRENCH_GROUP_ARTICLE_SET, &toks[first_i - 1]) && !person_cue {
             return;
         }
         if w.chars().count() < 2 {

@@ -135,7 +135,7 @@ const ELISIONS: &[&str] = &[
 
 /// Splits `text` (from byte `base`) into tokens.
 pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 5 + 1);
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let n = chars.len();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);
@@ -194,7 +194,7 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
             }
             let word = &text[off(s)..off(j)];
             // "African-led", "al-Qaeda-linked": a name with a lower-case suffix
-            if let Some(h) = word.rfind('-') {
+            if let Some(h) = word.bytes().rposition(|b| b == b'-') {
                 let (pre, suf) = (&word[..h], &word[h + 1..]);
                 if !suf.is_empty()
                     && suf.chars().all(|c| c.is_lowercase())
@@ -209,8 +209,12 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
                 }
             }
             // French elision: l'Azawad -> l' + Azawad
+            // every elision ends with an apostrophe at byte 1 or 2
+            let wb = word.as_bytes();
+            let elided = wb.get(1) == Some(&b'\'') || wb.get(2) == Some(&b'\'');
             if let Some(el) = ELISIONS
                 .iter()
+                .filter(|_| elided)
                 .find(|e| word.starts_with(**e) && word.len() > e.len())
             {
                 let cut = off(s) + el.len();

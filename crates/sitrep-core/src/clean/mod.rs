@@ -446,7 +446,8 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
         .zip(&words)
         .map(|(p, &n)| {
             let t = p.flat.as_str();
-            if is_debris_line(t)
+            // a debris line has at most 16 words (`n` is its word count already)
+            if (n <= 16 && is_debris_line(t))
                 || (n <= 8 && counts.get(&t.to_lowercase()).copied().unwrap_or(0) > 1)
             {
                 K::Drop

@@ -16,7 +16,7 @@ use regex::Regex;
 
 use super::tokens::{tokenize, TokKind, Token};
 use crate::document::{BlockKind, Document, Entity, EntityType, Geo, Mention};
-use crate::kb::{norm_key, words, Kb, KeyKind};
+use crate::kb::{norm_key, words, Kb, KeyFolder, KeyKind};
 
 const CONNECTORS: &[&str] = &[
     "of", "for", "the", "de", "la", "le", "du", "des", "d'", "l'", "in", "and", "et", "en", "pour",
@@ -575,11 +575,13 @@ fn kb_match(
         .unwrap_or(toks.len() - pos);
     let max = (kb.max_tokens() + 3).min(stop);
     // "Le bilan": an article does not make the next word a name
-    let article = matches!(
-        lower(&toks[pos]).as_str(),
-        "the" | "le" | "la" | "les" | "l'"
-    );
+    let article = ["the", "le", "la", "les", "l'"]
+        .iter()
+        .any(|a| toks[pos].text.eq_ignore_ascii_case(a));
     let mut best = None;
+    // the span's key, folded as the span grows
+    let mut folder = KeyFolder::default();
+    let mut folded_to = toks[pos].start;
     for len in 1..=max {
         let last = &toks[pos + len - 1];
         // a possessive ends a name: no longer span can match
@@ -596,16 +598,18 @@ fn kb_match(
             continue;
         }
         let end = last.start + last.stem().len();
-        let key = norm_key(&full[toks[pos].start..end]);
+        folder.push(&full[folded_to..end]);
+        folded_to = end;
+        let key = folder.key();
         // an article or a bare elision folds to a key no longer span shares
-        if key.is_empty() || matches!(key.as_str(), "the" | "le" | "la" | "les" | "l") {
+        if key.is_empty() || matches!(key, "the" | "le" | "la" | "les" | "l") {
             continue;
         }
-        let hits = kb.lookup(&key);
+        let hits = kb.lookup(key);
         if !hits.is_empty() {
             best = Some((len, hits.to_vec()));
         }
-        if !kb.is_key_prefix(&key) {
+        if !kb.is_key_prefix(key) {
             break;
         }
     }

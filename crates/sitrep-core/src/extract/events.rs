@@ -337,6 +337,9 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             .collect();
         let demonyms = demonym_countries(&ws, text, s.start, kb);
         let future = find_word(&FUTURE, text, 0).is_some();
+        // the same for every event of the sentence: found once, when first needed
+        let mut sentence_quantities: Option<Vec<Quantity>> = None;
+        let mut sentence_claim: Option<Option<String>> = None;
         for (kind, wi) in found {
             let trig = &ws[wi];
             let Some((date, conf)) = event_date(doc, si, trig.s, anchor.as_deref(), future) else {
@@ -382,23 +385,27 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
                 text: text.to_string(),
                 start: s.start,
                 end: s.end,
-                quantities: {
-                    // a figure often comes in the next sentence of the same paragraph
-                    let q = quantities(text);
-                    if q.is_empty() {
-                        doc.sentences
-                            .get(si + 1)
-                            .filter(|n| {
-                                doc.block_kind_at(n.start) == doc.block_kind_at(s.start)
-                                    && !doc.text[s.end..n.start].contains("\n\n")
-                            })
-                            .map(|n| quantities(&doc.text[n.start..n.end]))
-                            .unwrap_or_default()
-                    } else {
-                        q
-                    }
-                },
-                claimed_by: claimed_by(doc, text, s.start, &in_sent),
+                quantities: sentence_quantities
+                    .get_or_insert_with(|| {
+                        // a figure often comes in the next sentence of the same paragraph
+                        let q = quantities(text);
+                        if q.is_empty() {
+                            doc.sentences
+                                .get(si + 1)
+                                .filter(|n| {
+                                    doc.block_kind_at(n.start) == doc.block_kind_at(s.start)
+                                        && !doc.text[s.end..n.start].contains("\n\n")
+                                })
+                                .map(|n| quantities(&doc.text[n.start..n.end]))
+                                .unwrap_or_default()
+                        } else {
+                            q
+                        }
+                    })
+                    .clone(),
+                claimed_by: sentence_claim
+                    .get_or_insert_with(|| claimed_by(doc, text, s.start, &in_sent))
+                    .clone(),
                 modality: if future { "expected" } else { "reported" }.to_string(),
             });
         }

@@ -65,61 +65,88 @@ pub struct Kb {
 /// Folds a surface form to its lookup key: case, accents, dots in acronyms, hyphens,
 /// curly quotes, possessive `'s`, a leading article and Arabic letter variants.
 pub fn norm_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    if s.is_ascii() {
-        fold_into(&mut out, s.chars());
-    } else {
-        fold_into(&mut out, s.nfkd().filter(|c| !is_combining(*c)));
-    }
-    let mut t = out;
-    if t.ends_with("'s") {
-        t.truncate(t.len() - 2);
-    } else if t.ends_with('\'') {
-        t.truncate(t.len() - 1);
-    }
-    for art in ["the ", "l'", "la ", "le ", "les "] {
-        if t.len() > art.len() && t.starts_with(art) {
-            t.drain(..art.len());
-            break;
-        }
-    }
-    t
+    let mut f = KeyFolder::default();
+    f.push(s);
+    f.key().to_string()
 }
 
-/// One pass: letters and digits lower-cased, separators collapsed to one space, a dot after
-/// a letter or digit dropped (`U.N.` → `un`), Arabic letter variants unified.
-fn fold_into(out: &mut String, chars: impl Iterator<Item = char>) {
-    let mut pending_space = false;
-    let mut prev_alnum = false;
-    for c in chars {
-        let mapped = match c {
-            '.' if prev_alnum => continue,
-            '\u{2019}' | '\u{2018}' | '`' | '\'' => Some('\''),
-            'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
-            'ى' => Some('ي'),
-            'ة' => Some('ه'),
-            'ؤ' => Some('و'),
-            'ئ' => Some('ي'),
-            '\u{0640}' => continue,
-            c if c.is_alphanumeric() => Some(c),
-            _ => None,
-        };
-        match mapped {
-            Some(m) => {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                if m.is_ascii() {
-                    out.push(m.to_ascii_lowercase());
-                } else {
-                    out.extend(m.to_lowercase());
-                }
-                prev_alnum = m != '\'';
+/// [`norm_key`] a piece at a time: the key of a span that grows to the right is folded
+/// once, not again for every length (`key` after `push(a)`, `push(b)` is `norm_key(a + b)`).
+#[derive(Debug, Default)]
+pub struct KeyFolder {
+    out: String,
+    pending_space: bool,
+    prev_alnum: bool,
+}
+
+impl KeyFolder {
+    /// Empties the folder for a new key.
+    pub fn clear(&mut self) {
+        self.out.clear();
+        self.pending_space = false;
+        self.prev_alnum = false;
+    }
+
+    /// Appends the next piece of the surface form.
+    pub fn push(&mut self, s: &str) {
+        if s.is_ascii() {
+            self.fold(s.chars());
+        } else {
+            self.fold(s.nfkd().filter(|c| !is_combining(*c)));
+        }
+    }
+
+    /// The key of everything pushed so far: without a possessive ending or a leading
+    /// article.
+    pub fn key(&self) -> &str {
+        let mut t = self.out.as_str();
+        if let Some(x) = t.strip_suffix("'s") {
+            t = x;
+        } else if let Some(x) = t.strip_suffix('\'') {
+            t = x;
+        }
+        for art in ["the ", "l'", "la ", "le ", "les "] {
+            if t.len() > art.len() && t.starts_with(art) {
+                t = &t[art.len()..];
+                break;
             }
-            None => {
-                pending_space = true;
-                prev_alnum = false;
+        }
+        t
+    }
+
+    /// One pass: letters and digits lower-cased, separators collapsed to one space, a dot
+    /// after a letter or digit dropped (`U.N.` → `un`), Arabic letter variants unified.
+    fn fold(&mut self, chars: impl Iterator<Item = char>) {
+        for c in chars {
+            let mapped = match c {
+                '.' if self.prev_alnum => continue,
+                '\u{2019}' | '\u{2018}' | '`' | '\'' => Some('\''),
+                'أ' | 'إ' | 'آ' | 'ٱ' => Some('ا'),
+                'ى' => Some('ي'),
+                'ة' => Some('ه'),
+                'ؤ' => Some('و'),
+                'ئ' => Some('ي'),
+                '\u{0640}' => continue,
+                c if c.is_alphanumeric() => Some(c),
+                _ => None,
+            };
+            match mapped {
+                Some(m) => {
+                    if self.pending_space && !self.out.is_empty() {
+                        self.out.push(' ');
+                    }
+                    self.pending_space = false;
+                    if m.is_ascii() {
+                        self.out.push(m.to_ascii_lowercase());
+                    } else {
+                        self.out.extend(m.to_lowercase());
+                    }
+                    self.prev_alnum = m != '\'';
+                }
+                None => {
+                    self.pending_space = true;
+                    self.prev_alnum = false;
+                }
             }
         }
     }
@@ -483,6 +510,31 @@ impl Kb {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Folding a span piece by piece gives the key of the whole span.
+        #[test]
+        fn folding_in_pieces_is_folding_whole(
+            s in "(?:[A-Za-z0-9 .'’`-]|é|É|ﬁ|ى|ة|أ|\u{0640}|\u{0301}|Ö|ß|İ){0,30}",
+            cuts in proptest::collection::vec(0usize..40, 0..4),
+        ) {
+            let mut at: Vec<usize> = cuts
+                .into_iter()
+                .map(|c| c.min(s.len()))
+                .filter(|c| s.is_char_boundary(*c))
+                .collect();
+            at.sort_unstable();
+            let mut f = KeyFolder::default();
+            let mut from = 0;
+            for c in at {
+                f.push(&s[from..c]);
+                from = c;
+            }
+            f.push(&s[from..]);
+            let whole = norm_key(&s);
+            proptest::prop_assert_eq!(f.key(), whole.as_str());
+        }
+    }
 
     #[test]
     fn keys_fold_variants() {

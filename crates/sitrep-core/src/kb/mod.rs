@@ -70,6 +70,23 @@ pub fn norm_key(s: &str) -> String {
     f.key().to_string()
 }
 
+/// Calls `f` with the key of `s` ([`norm_key`]), folded into a buffer this thread keeps:
+/// no allocation for a lookup.
+pub fn with_norm_key<R>(s: &str, f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static FOLDER: std::cell::RefCell<KeyFolder> = std::cell::RefCell::new(KeyFolder::default());
+    }
+    FOLDER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut folder) => {
+            folder.clear();
+            folder.push(s);
+            f(folder.key())
+        }
+        // called from within `f`: a buffer of its own
+        Err(_) => f(&norm_key(s)),
+    })
+}
+
 /// [`norm_key`] a piece at a time: the key of a span that grows to the right is folded
 /// once, not again for every length (`key` after `push(a)`, `push(b)` is `norm_key(a + b)`).
 #[derive(Debug, Default)]
@@ -471,7 +488,7 @@ impl Kb {
 
     /// The country whose demonym (nationality adjective) is `word`.
     pub fn demonym(&self, word: &str) -> Option<&KbEntry> {
-        self.demonyms.get(&norm_key(word)).map(|&i| self.entry(i))
+        with_norm_key(word, |k| self.demonyms.get(k).copied()).map(|i| self.entry(i))
     }
 
     /// The English name of the country with ISO code `iso2`.
@@ -488,7 +505,7 @@ impl Kb {
 
     /// True for capitalised words that never name an entity (peoples, faiths, weekdays).
     pub fn is_non_entity(&self, word: &str) -> bool {
-        self.non_entities.contains(&norm_key(word))
+        with_norm_key(word, |k| self.non_entities.contains(k))
     }
 
     /// The longest name in the knowledge base, in tokens.

@@ -305,7 +305,7 @@ pub fn is_function_word(w: &str) -> bool {
         // ASCII words fold to themselves in lower case
         return FUNCTION_KEYS.contains(&w.to_ascii_lowercase());
     }
-    FUNCTION_KEYS.contains(&crate::kb::norm_key(w))
+    crate::kb::with_norm_key(w, |k| FUNCTION_KEYS.contains(k))
 }
 
 /// True when `w` in any case is an ordinary English word (trying simple inflections)

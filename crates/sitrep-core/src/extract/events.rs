@@ -180,8 +180,16 @@ struct W<'a> {
     lw: Cow<'a, str>,
 }
 
+#[cfg(test)]
 fn words_of<'a>(text: &'a str, base: usize) -> Vec<W<'a>> {
     let mut out = Vec::new();
+    words_into(text, base, &mut out);
+    out
+}
+
+/// [`words_of`] into `out` (emptied first), so one buffer serves every sentence.
+fn words_into<'a>(text: &'a str, base: usize, out: &mut Vec<W<'a>>) {
+    out.clear();
     runs(
         text,
         |b| b.is_ascii_alphanumeric() || b == b'\'' || b == b'-',
@@ -205,7 +213,6 @@ fn words_of<'a>(text: &'a str, base: usize) -> Vec<W<'a>> {
             }
         },
     );
-    out
 }
 
 // These patterns have no `\b`: a Unicode word boundary makes the regex crate leave its
@@ -307,12 +314,14 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
     mentions.sort_unstable();
 
     let mut out = Vec::new();
+    let mut ws = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         if doc.block_kind_at(s.start) == Some(BlockKind::Byline) {
             continue;
         }
         let text = &doc.text[s.start..s.end];
-        let ws = words_of(text, s.start);
+        words_into(text, s.start, &mut ws);
+        let ws = &ws;
         // triggers found, best per type
         let mut found: Vec<(EventType, usize)> = Vec::new();
         for (wi, w) in ws.iter().enumerate() {

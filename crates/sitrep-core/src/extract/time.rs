@@ -10,9 +10,10 @@
 //! [`find_publication_date`] looks for the publication date in the header of
 //! a document (byline, dateline, "Published:" lines).
 //!
-//! The module depends only on `std`, `chrono` and `regex`. All patterns are
-//! compiled once; each pattern family is scanned in a single pass, and all
-//! spans are UTF-8 byte offsets lying on char boundaries.
+//! The module depends only on `std`, `chrono`, `regex` and `aho-corasick`. All
+//! patterns are compiled once; one pass finds the words and digits that every
+//! match of a pattern contains, and each pattern runs only in the stretches of
+//! text around them. All spans are UTF-8 byte offsets lying on char boundaries.
 
 use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Days, NaiveDate, Weekday};

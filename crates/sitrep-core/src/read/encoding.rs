@@ -59,13 +59,20 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
         let (t, _, _) = enc.decode(bytes);
         t.into_owned()
     };
-    let text = text.trim_start_matches('\u{feff}').to_string();
-    let bad = text
-        .chars()
-        .take(8192)
-        .filter(|&c| c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')))
-        .count();
-    let n = text.chars().take(8192).count().max(1);
+    let text = if text.starts_with('\u{feff}') {
+        text.trim_start_matches('\u{feff}').to_string()
+    } else {
+        text
+    };
+    // control characters among the first 8,192: binary data, not text
+    let (mut bad, mut n) = (0usize, 0usize);
+    for c in text.chars().take(8192) {
+        n += 1;
+        bad += usize::from(
+            c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')),
+        );
+    }
+    let n = n.max(1);
     if bad * 20 > n {
         return None;
     }

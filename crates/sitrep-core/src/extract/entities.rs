@@ -569,11 +569,12 @@ fn kb_match(
 ) -> Option<(usize, Vec<(u32, KeyKind)>)> {
     // elisions (l'Azawad) and a leading article make more tokens than the key has words
     // no name runs across a comma, a stop or a bracket
-    let stop = toks[pos..]
+    let limit = kb.max_tokens() + 3;
+    let max = toks[pos..]
         .iter()
+        .take(limit)
         .position(|t| t.kind == TokKind::Punct && t.text != "-" && t.text != "'")
-        .unwrap_or(toks.len() - pos);
-    let max = (kb.max_tokens() + 3).min(stop);
+        .unwrap_or((toks.len() - pos).min(limit));
     // "Le bilan": an article does not make the next word a name
     let article = ["the", "le", "la", "les", "l'"]
         .iter()
@@ -726,9 +727,11 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
         if used[i] || toks[i].kind != TokKind::Word {
             continue;
         }
-        let Some((pre, rest)) = toks[i].text.split_once('-') else {
+        let text = toks[i].text;
+        let Some(h) = text.bytes().position(|b| b == b'-') else {
             continue;
         };
+        let (pre, rest) = (&text[..h], &text[h + 1..]);
         let Some((_, adj)) = DIRECTIONS.iter().find(|(d, _)| pre.eq_ignore_ascii_case(d)) else {
             continue;
         };
@@ -949,7 +952,11 @@ fn chunk_cands(
     // A chunk that names an organisation by its head word ("Patriotic Union of X",
     // "Obama Administration") is one name, unless the knowledge base knows it whole
     // or it lists several names ("the UN and the African Union").
-    let whole_kb = kb_match(full, toks, s, kb, false).is_some_and(|(len, _)| s + len >= e);
+    let mut at_start = Some(kb_match(full, toks, s, kb, false));
+    let whole_kb = at_start
+        .as_ref()
+        .and_then(Option::as_ref)
+        .is_some_and(|(len, _)| s + len >= e);
     let has_and = toks[s..e].iter().any(|t| matches!(t.text, "and" | "et"));
     // the head word ends the chunk or opens a complement: "Union of", "Movement for"
     let head = (s..e).any(|i| {
@@ -967,7 +974,12 @@ fn chunk_cands(
     let mut pos = s;
     let mut run: Vec<usize> = Vec::new();
     while pos < e {
-        let m = kb_match(full, toks, pos, kb, false).filter(|(len, _)| {
+        // the match at the chunk's start is known already
+        let m = match at_start.take() {
+            Some(m) if pos == s => m,
+            _ => kb_match(full, toks, pos, kb, false),
+        };
+        let m = m.filter(|(len, _)| {
             let end = pos + len;
             // "Obama Administration": a known name used as a modifier of an organisation
             let head_follows =

@@ -328,7 +328,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             // only the triggers that can start with this word
             for ti in index.candidates(&w.lw) {
                 let t = &triggers[ti];
-                if matches_at(&ws, wi, t) && !found.iter().any(|(k, _)| *k == t.kind) {
+                if matches_at(ws, wi, t) && !found.iter().any(|(k, _)| *k == t.kind) {
                     found.push((t.kind, wi));
                 }
             }
@@ -344,7 +344,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             .copied()
             .filter(|(a, b, _)| *a >= s.start && *b <= s.end)
             .collect();
-        let demonyms = demonym_countries(&ws, text, s.start, kb);
+        let demonyms = demonym_countries(ws, text, s.start, kb);
         let future = find_word(&FUTURE, text, 0).is_some();
         // the same for every event of the sentence: found once, when first needed
         let mut sentence_quantities: Option<Vec<Quantity>> = None;
@@ -358,7 +358,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             if conf < 1.0 && doc.block_kind_at(s.start) == Some(BlockKind::Heading) {
                 continue;
             }
-            let (mut actors, mut targets, place) = participants(doc, &ws, wi, &in_sent, &demonyms);
+            let (mut actors, mut targets, place) = participants(doc, ws, wi, &in_sent, &demonyms);
             if actors.is_empty() && targets.is_empty() {
                 let generic = ws.iter().any(|w| GENERIC_STATE.contains(&&*w.lw));
                 match (&main_country, generic) {

@@ -52,9 +52,8 @@ pub fn split(text: &str) -> Vec<Span> {
             i += 1;
             continue;
         }
-        if matches!(b, b'.' | b'!' | b'?')
-            || (text.is_char_boundary(i) && text[i..].starts_with('…'))
-        {
+        // '…' is E2 80 A6: a lead byte, so always on a char boundary
+        if matches!(b, b'.' | b'!' | b'?') || (b == 0xE2 && text[i..].starts_with('…')) {
             let plen = if b == b'.' || b == b'!' || b == b'?' {
                 1
             } else {

@@ -479,7 +479,7 @@ fn lower(t: &Token) -> String {
 
 /// A set of lower-case words, looked up ignoring case: a hash lookup, and no allocation
 /// for an ASCII word.
-pub(crate) struct WordSet {
+struct WordSet {
     set: rustc_hash::FxHashSet<&'static str>,
     /// The longest word, in bytes.
     max: usize,

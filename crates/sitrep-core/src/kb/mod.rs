@@ -65,9 +65,16 @@ pub struct Kb {
 /// Folds a surface form to its lookup key: case, accents, dots in acronyms, hyphens,
 /// curly quotes, possessive `'s`, a leading article and Arabic letter variants.
 pub fn norm_key(s: &str) -> String {
-    let mut f = KeyFolder::default();
+    let mut f = KeyFolder {
+        out: String::with_capacity(s.len()),
+        ..KeyFolder::default()
+    };
     f.push(s);
-    f.key().to_string()
+    let (start, end) = f.key_bounds();
+    let mut out = f.out;
+    out.truncate(end);
+    out.drain(..start);
+    out
 }
 
 /// Calls `f` with the key of `s` ([`norm_key`]), folded into a buffer this thread keeps:
@@ -116,19 +123,27 @@ impl KeyFolder {
     /// The key of everything pushed so far: without a possessive ending or a leading
     /// article.
     pub fn key(&self) -> &str {
-        let mut t = self.out.as_str();
-        if let Some(x) = t.strip_suffix("'s") {
-            t = x;
-        } else if let Some(x) = t.strip_suffix('\'') {
-            t = x;
-        }
+        let (start, end) = self.key_bounds();
+        &self.out[start..end]
+    }
+
+    /// Where the key lies in the folded text.
+    fn key_bounds(&self) -> (usize, usize) {
+        let t = self.out.as_str();
+        let end = if t.ends_with("'s") {
+            t.len() - 2
+        } else if t.ends_with('\'') {
+            t.len() - 1
+        } else {
+            t.len()
+        };
+        let t = &t[..end];
         for art in ["the ", "l'", "la ", "le ", "les "] {
             if t.len() > art.len() && t.starts_with(art) {
-                t = &t[art.len()..];
-                break;
+                return (art.len(), end);
             }
         }
-        t
+        (0, end)
     }
 
     /// One pass: letters and digits lower-cased, separators collapsed to one space, a dot

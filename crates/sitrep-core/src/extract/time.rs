@@ -15,6 +15,7 @@
 //! match of a pattern contains, and each pattern runs only in the stretches of
 //! text around them. All spans are UTF-8 byte offsets lying on char boundaries.
 
+use crate::extract::tokens::{is_ascii_space, runs};
 use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use regex::{Captures, Regex};
@@ -604,31 +605,15 @@ impl Triggers {
             hits.push((m.start(), m.end(), classes));
         }
         // digit runs (ASCII and Arabic-Indic digits)
-        let b = text.as_bytes();
-        let digit_at = |i: usize| -> Option<usize> {
-            match b[i] {
-                b'0'..=b'9' => Some(1),
-                0xD9 | 0xDB => text[i..]
-                    .chars()
-                    .next()
-                    .filter(|c| is_digit_char(*c))
-                    .map(char::len_utf8),
-                _ => None,
-            }
-        };
-        let mut i = 0;
-        while i < b.len() {
-            if let Some(n) = digit_at(i) {
-                let s = i;
-                i += n;
-                while let Some(n) = (i < b.len()).then(|| digit_at(i)).flatten() {
-                    i += n;
-                }
-                hits.push((s, i, T_DIGIT));
-            } else {
-                i += 1;
-            }
-        }
+        runs(
+            text,
+            |b| b.is_ascii_digit(),
+            is_digit_char,
+            |r| {
+                let s = offset_in(text, r);
+                hits.push((s, s + r.len(), T_DIGIT));
+            },
+        );
         if hits.is_empty() {
             return Triggers {
                 hits,
@@ -677,36 +662,22 @@ impl Triggers {
 /// The runs of non-whitespace characters of `text`, as (start, end) byte offsets.
 /// Whitespace is what the patterns' `\s` matches: Unicode `White_Space`.
 fn space_runs(text: &str) -> Vec<(u32, u32)> {
-    let b = text.as_bytes();
-    let mut runs = Vec::with_capacity(b.len() / 6 + 1);
-    let mut start: Option<usize> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let (space, n) = if b[i] < 0x80 {
-            (
-                matches!(b[i], b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'),
-                1,
-            )
-        } else {
-            match text[i..].chars().next() {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => break,
-            }
-        };
-        match (space, start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                runs.push((s as u32, i as u32));
-                start = None;
-            }
-            _ => {}
-        }
-        i += n;
-    }
-    if let Some(s) = start {
-        runs.push((s as u32, b.len() as u32));
-    }
-    runs
+    let mut out = Vec::with_capacity(text.len() / 6 + 1);
+    runs(
+        text,
+        |b| !is_ascii_space(b),
+        |c| !c.is_whitespace(),
+        |r| {
+            let s = offset_in(text, r);
+            out.push((s as u32, (s + r.len()) as u32));
+        },
+    );
+    out
+}
+
+/// The byte offset in `text` of `piece`, a subslice of it.
+fn offset_in(text: &str, piece: &str) -> usize {
+    piece.as_ptr() as usize - text.as_ptr() as usize
 }
 
 /// The most whitespace runs a match of the regex `p` can cross: over its alternatives

@@ -212,11 +212,14 @@ pub fn tokenize(text: &str, base: usize) -> Vec<Token<'_>> {
             // every elision ends with an apostrophe at byte 1 or 2
             let wb = word.as_bytes();
             let elided = wb.get(1) == Some(&b'\'') || wb.get(2) == Some(&b'\'');
-            if let Some(el) = ELISIONS
-                .iter()
-                .filter(|_| elided)
-                .find(|e| word.starts_with(**e) && word.len() > e.len())
-            {
+            let elision = if elided {
+                ELISIONS
+                    .iter()
+                    .find(|e| word.starts_with(**e) && word.len() > e.len())
+            } else {
+                None
+            };
+            if let Some(el) = elision {
                 let cut = off(s) + el.len();
                 out.push(mk(text, off(s), cut, base, TokKind::Word));
                 out.push(mk(text, cut, off(j), base, TokKind::Word));

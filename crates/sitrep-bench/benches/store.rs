@@ -1,7 +1,8 @@
 //! Bench: the store stages of ingest over 200 generated reports, extracted once outside
 //! the loop: preparing documents (fingerprints and compressed JSON, done in parallel by
 //! ingest), writing them to SQLite in batches of 64 sources per transaction with the
-//! index fed as they go, and the index commit.
+//! index fed as they go, and the index commit; and the full-text index alone (tantivy:
+//! documents added, one commit).
 
 #![allow(missing_docs)]
 
@@ -10,7 +11,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use sitrep_bench::{generate, CorpusOptions};
 use sitrep_core::{Document, Pipeline, PipelineOptions};
-use sitrep_store::{PreparedDoc, SourceWrite, Store};
+use sitrep_store::{PreparedDoc, SearchIndex, SourceWrite, Store};
 
 fn documents() -> Vec<Document> {
     let pipeline = Pipeline::new(PipelineOptions::default()).expect("pipeline");
@@ -75,6 +76,25 @@ fn store(c: &mut Criterion) {
             )
         },
     );
+    g.bench_function("index 200 documents (tantivy, one commit)", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let ix = SearchIndex::open(dir.path()).expect("index");
+                (dir, ix)
+            },
+            |(dir, mut ix)| {
+                for (id, d) in docs.iter().enumerate() {
+                    ix.put(id as i64 + 1, d, std::slice::from_ref(&d.source))
+                        .expect("index a document");
+                }
+                ix.commit().expect("index commit");
+                drop(ix);
+                drop(dir);
+            },
+            BatchSize::PerIteration,
+        )
+    });
     g.finish();
 }
 

@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for c in &cleaned {
                 for (span, _) in &c.blocks {
-                    black_box(lang::detect(&c.text[span.start..span.end]));
+                    black_box(lang::detect_paragraph(&c.text[span.start..span.end]));
                 }
             }
         })
@@ -74,7 +74,7 @@ fn bench(c: &mut Criterion) {
                     .remove(0);
                 let c = clean::clean(&raw.text);
                 for (span, _) in &c.blocks {
-                    black_box(lang::detect(&c.text[span.start..span.end]));
+                    black_box(lang::detect_paragraph(&c.text[span.start..span.end]));
                 }
             }
         })

@@ -207,16 +207,19 @@ const WRITE_QUEUE: usize = 2 * WRITE_BATCH;
 const READ_AHEAD: usize = 32;
 
 /// Asks the kernel to start reading a job's file into the page cache, without waiting for
-/// it (`posix_fadvise(WILLNEED)`). Best effort: errors are left to the real read.
-fn read_ahead(job: &Job) {
+/// it (`posix_fadvise(WILLNEED)`), up to the size limit: no more than the reader will read
+/// (a file over the limit is refused after `max + 1` bytes). Best effort: errors are left
+/// to the real read.
+fn read_ahead(job: &Job, max: u64) {
     #[cfg(target_os = "linux")]
     if let Job::File { path, .. } = job {
         if let Ok(f) = std::fs::File::open(path) {
-            let _ = rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::WillNeed);
+            let len = std::num::NonZeroU64::new(max.saturating_add(1));
+            let _ = rustix::fs::fadvise(&f, 0, len, rustix::fs::Advice::WillNeed);
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = job;
+    let _ = (job, max);
 }
 
 /// What processing one job gave.
@@ -848,7 +851,7 @@ pub fn run_batch(
             // read into the page cache while the current ones are processed.
             let next = AtomicUsize::new(0);
             for j in local.iter().take(READ_AHEAD) {
-                read_ahead(j);
+                read_ahead(j, opts.max_bytes);
             }
             let work = || {
                 rayon::broadcast(|_| {
@@ -857,7 +860,7 @@ pub fn run_batch(
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(j) = local.get(i) else { break };
                         if let Some(ahead) = local.get(i + READ_AHEAD) {
-                            read_ahead(ahead);
+                            read_ahead(ahead, opts.max_bytes);
                         }
                         let out = run_job(j, pipeline, known, retry_failed, opts.max_bytes);
                         if tx.send(out).is_err() {

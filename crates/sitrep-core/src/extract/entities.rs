@@ -324,6 +324,29 @@ static RESOLUTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A numbered road: "route nationale N°16", "RN16", "National Road 16", "Highway 1",
+/// "Route 66". Group 1 is the kind of road, group 2 its number.
+static ROAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\b((?i:route\s+nationale)|RN|(?i:national\s+(?:road|highway))|Highway|Route)[\s-]*(?:(?i:n°|no\.|n\.|numéro|number)\s*)?(\d{1,4})\b",
+    )
+    .expect("static regex")
+});
+
+/// The name of a numbered road ([`ROAD`]): the French national roads under their French
+/// name (the abbreviation spelled out), the others as written, in title case.
+fn road_name(kind: &str, number: &str) -> String {
+    let words: Vec<String> = kind.split_whitespace().map(str::to_lowercase).collect();
+    let head = match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["rn"] | ["route", "nationale"] => "Route nationale",
+        ["national", "road"] => "National Road",
+        ["national", "highway"] => "National Highway",
+        ["highway"] => "Highway",
+        _ => "Route",
+    };
+    format!("{head} {number}")
+}
+
 static GLOSS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^\s*\(\s*"([^"()]{3,80})"\s*\)"#).expect("static regex"));
 
@@ -407,7 +430,9 @@ enum Ident {
     Short(Vec<u32>),
     /// A pattern with its own id, name, type and subtype.
     Special {
-        id: String,
+        /// A stable id, when the pattern knows the thing (a resolution's number, a
+        /// country's army); `None` for a name that is only unique within its document.
+        id: Option<String>,
         name: String,
         kind: EntityType,
         subtype: &'static str,
@@ -642,7 +667,7 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             end: e,
             surface: full[s..e].to_string(),
             ident: Ident::Special {
-                id: format!("resolution:{}", num.as_str()),
+                id: Some(format!("resolution:{}", num.as_str())),
                 name: format!("Resolution {}", num.as_str()),
                 kind: EntityType::Other,
                 subtype: "resolution",
@@ -653,6 +678,39 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             place_cue: false,
             acronym: false,
             tokens: 2,
+            after: e,
+        });
+    }
+
+    // Numbered roads: places no gazetteer lists, named the same way everywhere.
+    for c in ROAD.captures_iter(sent) {
+        let (Some(m), Some(kind), Some(num)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (s, e) = (sent_start + m.start(), sent_start + m.end());
+        let mut tokens = 0;
+        for (i, t) in toks.iter().enumerate() {
+            if t.start >= s && t.end <= e {
+                used[i] = true;
+                tokens += 1;
+            }
+        }
+        out.push(Cand {
+            start: s,
+            end: e,
+            surface: full[s..e].to_string(),
+            ident: Ident::Special {
+                id: None,
+                name: road_name(kind.as_str(), num.as_str()),
+                kind: EntityType::Place,
+                subtype: "road",
+                geo_of: None,
+            },
+            person_cue: false,
+            org_head: false,
+            place_cue: true,
+            acronym: false,
+            tokens,
             after: e,
         });
     }
@@ -707,7 +765,10 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             end: e,
             surface: full[s..e].to_string(),
             ident: Ident::Special {
-                id: format!("military:{}", c.country.clone().unwrap_or_default()),
+                id: Some(format!(
+                    "military:{}",
+                    c.country.clone().unwrap_or_default()
+                )),
                 name: format!("{adj} Armed Forces"),
                 kind: EntityType::Organization,
                 subtype: "military",
@@ -753,7 +814,7 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             end: toks[i].end,
             surface: toks[i].text.to_string(),
             ident: Ident::Special {
-                id: format!("{}:{}", adj.to_lowercase(), place.id),
+                id: Some(format!("{}:{}", adj.to_lowercase(), place.id)),
                 name: format!("{adj} {}", place.name),
                 kind: EntityType::Place,
                 subtype: "region",
@@ -1300,7 +1361,8 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
     for (ci, c) in cands.iter().enumerate() {
         let key = match &c.ident {
             Ident::Kb(x) => format!("kb:{x}"),
-            Ident::Special { id, .. } => format!("sp:{id}"),
+            Ident::Special { id: Some(id), .. } => format!("sp:{id}"),
+            Ident::Special { name, .. } => format!("sn:{name}"),
             _ => format!("g:{}", norm_key(&c.surface)),
         };
         let k = *by_key.entry(key).or_insert_with(|| {
@@ -1558,7 +1620,7 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         }) = &cl.special
         {
             (
-                Some(id.clone()),
+                id.clone(),
                 name.clone(),
                 Some((*subtype).to_string()),
                 g.and_then(|x| geo_of(kb, x)),

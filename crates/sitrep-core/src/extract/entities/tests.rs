@@ -93,6 +93,38 @@ fn french_and_arabic_names_link_to_the_knowledge_base() {
 }
 
 #[test]
+fn numbered_roads_are_places() {
+    let fr = ents("L'armée a repris Konna, sur la route nationale N°16 (axe Bamako-Gao). Des renforts arrivent par la RN16 depuis le sud.");
+    let road = find(&fr, "route nationale N°16").expect("the French national road");
+    assert_eq!(road.kind, EntityType::Place);
+    assert_eq!(road.name, "Route nationale 16");
+    assert_eq!(road.subtype.as_deref(), Some("road"));
+    assert_eq!(road.id, None, "no gazetteer knows it: no id");
+    assert!(
+        road.aliases.contains(&"RN16".to_string()),
+        "{:?}",
+        road.aliases
+    );
+
+    let en = ents(
+        "Gunmen ambushed a convoy on National Highway 2 near the border, and Highway 7 was closed.",
+    );
+    assert_eq!(
+        find(&en, "National Highway 2").map(|e| e.kind),
+        Some(EntityType::Place)
+    );
+    assert!(find(&en, "Highway 7").is_some());
+
+    // a route that is not a road's name
+    let none =
+        ents("The convoy was en route to the capital; the route took 16 hours and 3 rest stops.");
+    assert!(
+        none.iter().all(|e| e.subtype.as_deref() != Some("road")),
+        "{none:?}"
+    );
+}
+
+#[test]
 fn resolutions_are_other_entities() {
     let es = ents("The council adopted Resolution 2085 after resolution 2071 in October.");
     assert_eq!(

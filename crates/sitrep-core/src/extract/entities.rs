@@ -336,12 +336,16 @@ static ROAD: LazyLock<Regex> = LazyLock::new(|| {
 /// The name of a numbered road ([`ROAD`]): the French national roads under their French
 /// name (the abbreviation spelled out), the others as written, in title case.
 fn road_name(kind: &str, number: &str) -> String {
-    let words: Vec<String> = kind.split_whitespace().map(str::to_lowercase).collect();
-    let head = match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["rn"] | ["route", "nationale"] => "Route nationale",
-        ["national", "road"] => "National Road",
-        ["national", "highway"] => "National Highway",
-        ["highway"] => "Highway",
+    let kind = kind
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let head = match kind.as_str() {
+        "rn" | "route nationale" => "Route nationale",
+        "national road" => "National Road",
+        "national highway" => "National Highway",
+        "highway" => "Highway",
         _ => "Route",
     };
     format!("{head} {number}")

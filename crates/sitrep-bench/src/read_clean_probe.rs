@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         let ext = name.rsplit('.').next().unwrap_or("");
         if let Ok(raws) = read_bytes(name, b, ext, &opts) {
             for r in raws {
-                let c = sitrep_core::clean::clean(&r.text);
+                let c = sitrep_core::clean::clean_raw(&r);
                 out_chars += c.text.len();
                 black_box(c);
             }

@@ -16,17 +16,16 @@ fn bench(c: &mut Criterion) {
     let docs = common::corpus(200);
     let opts = ReadOptions::default();
     let bytes: u64 = docs.iter().map(|d| d.content.len() as u64).sum();
-    let raws: Vec<String> = docs
+    let raws: Vec<_> = docs
         .iter()
         .map(|d| {
             read_bytes(&d.name, d.content.as_bytes(), d.ext, &opts)
                 .expect("generated documents read")
                 .remove(0)
-                .text
         })
         .collect();
-    let cleaned: Vec<clean::Cleaned> = raws.iter().map(|r| clean::clean(r)).collect();
-    let raw_bytes: u64 = raws.iter().map(|r| r.len() as u64).sum();
+    let cleaned: Vec<clean::Cleaned> = raws.iter().map(clean::clean_raw).collect();
+    let raw_bytes: u64 = raws.iter().map(|r| r.text.len() as u64).sum();
     let clean_bytes: u64 = cleaned.iter().map(|c| c.text.len() as u64).sum();
     // Warm lingua's models outside the timed loops (they load lazily).
     let _ = lang::detect("The Security Council adopted the resolution on Thursday.");
@@ -44,7 +43,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("clean", |b| {
         b.iter(|| {
             for r in &raws {
-                black_box(clean::clean(r));
+                black_box(clean::clean_raw(r));
             }
         })
     });
@@ -72,7 +71,7 @@ fn bench(c: &mut Criterion) {
                 let raw = read_bytes(&d.name, d.content.as_bytes(), d.ext, &opts)
                     .expect("generated documents read")
                     .remove(0);
-                let c = clean::clean(&raw.text);
+                let c = clean::clean_raw(&raw);
                 for (span, _) in &c.blocks {
                     black_box(lang::detect_paragraph(&c.text[span.start..span.end]));
                 }

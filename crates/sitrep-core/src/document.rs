@@ -101,9 +101,9 @@ pub struct Paragraph {
     pub kind: BlockKind,
 }
 
-/// What a block of text is, as decided by the cleaner.
+/// What a block of text is, as decided by the reader (HTML structure) or the cleaner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum BlockKind {
     /// Running text.
     Body,
@@ -111,6 +111,27 @@ pub enum BlockKind {
     Heading,
     /// A byline, dateline or other metadata line: dates count, names do not.
     Byline,
+    /// An item of a list.
+    ListItem,
+    /// A row of a table, its cells on one line.
+    TableRow,
+    /// A caption of a picture or table.
+    Caption,
+    /// A quoted passage (`blockquote`).
+    Quote,
+    /// Page furniture: navigation, teasers, link lists, share bars, footers. Never part of
+    /// the cleaned text; kept in [`Document::debris`].
+    Debris,
+}
+
+/// A block of the reader's text that is not part of the cleaned text (page furniture, or
+/// a byline, caption or headline above the article), kept so that a wrong call can be seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// Where it lies in the reader's text ([`Document::original`]).
+    pub span: Span,
+    /// What it is.
+    pub kind: BlockKind,
 }
 
 /// Coarse entity type, as in the output schema.
@@ -341,6 +362,10 @@ pub struct Document {
     /// Map from cleaned offsets to `original` offsets.
     #[serde(skip)]
     pub offsets: OffsetMap,
+    /// Blocks of `original` left out of `text`, labelled (debris, or a byline, caption or
+    /// headline above an HTML article).
+    #[serde(skip)]
+    pub debris: Vec<LeftOut>,
     /// Paragraphs with their language.
     pub paragraphs: Vec<Paragraph>,
     /// Sentence spans.

@@ -331,7 +331,7 @@ impl Pipeline {
 
 /// Cleans a reader's output into a document with no extraction yet.
 pub fn prepare(raw: RawDoc) -> Document {
-    let c = clean::clean_with(&raw.text, raw.format == crate::document::Format::Pdf);
+    let c = clean::clean_raw(&raw);
     let mut meta = raw.meta;
     if meta.title.is_none() {
         meta.title = c.title.clone();
@@ -356,6 +356,7 @@ pub fn prepare(raw: RawDoc) -> Document {
         text: c.text,
         original: raw.text,
         offsets: c.offsets,
+        debris: c.debris,
         paragraphs,
         sentences: Vec::new(),
         entities: Vec::new(),

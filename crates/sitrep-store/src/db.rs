@@ -1433,5 +1433,6 @@ fn placeholder_document() -> Document {
         format: sitrep_core::document::Format::Text,
         text: String::new(),
         meta: Default::default(),
+        blocks: Vec::new(),
     })
 }

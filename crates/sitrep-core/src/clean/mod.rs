@@ -2,8 +2,10 @@
 //! rejoined, footnote markers removed, whitespace and quotes normalised — with a map
 //! from every cleaned offset back to the reader's text.
 
+mod blocks;
 mod offsets;
 
+pub use blocks::clean_blocks;
 pub use offsets::{Builder, OffsetMap};
 
 use std::collections::HashMap;
@@ -11,7 +13,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::document::{BlockKind, Span};
+use crate::document::{BlockKind, Format, LeftOut, Span};
+use crate::read::RawDoc;
 use crate::extract::tokens::{is_ascii_space, runs};
 use crate::kb::words;
 
@@ -28,6 +31,8 @@ pub struct Cleaned {
     pub title: Option<String>,
     /// Lines dropped as site debris (for diagnostics).
     pub dropped: Vec<String>,
+    /// Blocks of the reader's text left out of `text`, with their kind and span there.
+    pub debris: Vec<LeftOut>,
 }
 
 /// A line of the reader's text: where it starts and its trimmed content.
@@ -170,8 +175,13 @@ fn is_wrapped(lines: &[Line]) -> bool {
 }
 
 fn split_lines(raw: &str) -> Vec<Line<'_>> {
+    split_lines_at(raw, 0)
+}
+
+/// The lines of `raw`, a piece of the reader's text that starts at offset `base`.
+fn split_lines_at(raw: &str, base: usize) -> Vec<Line<'_>> {
     let mut out = Vec::new();
-    let mut off = 0;
+    let mut off = base;
     for piece in raw.split('\n') {
         let lead = piece.len() - piece.trim_start().len();
         let t = piece.trim();
@@ -413,6 +423,23 @@ fn push_normalised(b: &mut Builder, text: &str, off: usize) {
     flush(b, &mut run_start, text.len());
 }
 
+/// Cleans a reader's output: by the reader's blocks when it gives them (HTML), otherwise
+/// by the lines (a PDF's text is known to be hard-wrapped).
+pub fn clean_raw(raw: &RawDoc) -> Cleaned {
+    if raw.blocks.is_empty() {
+        clean_with(&raw.text, raw.format == Format::Pdf)
+    } else {
+        clean_blocks(&raw.text, &raw.blocks)
+    }
+}
+
+/// Where a paragraph lies in the reader's text.
+fn para_span(p: &Para) -> Span {
+    let start = p.lines.first().map_or(0, |l| l.off);
+    let end = p.lines.last().map_or(start, |l| l.off + l.text.len());
+    Span::new(start, end)
+}
+
 /// Cleans a reader's text.
 pub fn clean(raw: &str) -> Cleaned {
     clean_with(raw, false)
@@ -491,10 +518,15 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
     let mut b = Builder::new();
     let mut blocks = Vec::new();
     let mut dropped = Vec::new();
+    let mut debris = Vec::new();
     let mut title = None;
     for (pi, (p, k)) in paras.iter().zip(&kinds).enumerate() {
         if *k == K::Drop {
             dropped.push(p.flat.clone());
+            debris.push(LeftOut {
+                span: para_span(p),
+                kind: BlockKind::Debris,
+            });
             continue;
         }
         if !b.text().is_empty() {
@@ -530,6 +562,7 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
         blocks,
         title,
         dropped,
+        debris,
     }
 }
 

@@ -1,7 +1,7 @@
 //! RSS/Atom reader: each item becomes a document.
 
 use super::depth::{html_too_deep, xml_too_deep};
-use super::{catch_panic, html_to_text, RawDoc};
+use super::{catch_panic, fragment_to_text, RawDoc};
 use crate::document::{Format, Meta};
 use crate::error::{Error, Result};
 
@@ -80,7 +80,7 @@ pub(super) fn items(source: &str, bytes: &[u8], max_depth: usize) -> Result<Vec<
                     depth,
                     limit: max_depth,
                 }),
-                None => Ok(html_to_text(h).text),
+                None => Ok(fragment_to_text(h)),
             }
         };
         let title = item.title.as_ref().map(|t| html(&t.content)).transpose()?;
@@ -132,6 +132,7 @@ pub(super) fn items(source: &str, bytes: &[u8], max_depth: usize) -> Result<Vec<
                     url: link.clone(),
                     ..Meta::default()
                 },
+                blocks: Vec::new(),
             },
             key,
             link,

@@ -87,6 +87,7 @@ pub(super) fn read(source: &str, text: &str) -> RawDoc {
             title,
             ..Meta::default()
         },
+        blocks: Vec::new(),
     }
 }
 

@@ -9,12 +9,12 @@ mod pdf;
 
 pub use encoding::decode;
 pub use feed::{FeedItem, SUMMARY_ONLY_CHARS};
-pub use html::{html_to_text, HtmlText};
+pub use html::{fragment_to_text, html_to_text, HtmlText};
 
 use std::io::Read;
 use std::path::Path;
 
-use crate::document::{Format, Meta};
+use crate::document::{BlockKind, Format, Meta, Span};
 use crate::error::{Error, Result};
 
 /// Limits applied while reading.
@@ -59,6 +59,24 @@ pub struct RawDoc {
     pub text: String,
     /// Metadata found by the reader (title, date, author, outlet, url).
     pub meta: Meta,
+    /// The blocks of `text` as the reader saw them (HTML), each with its kind and whether
+    /// it is the article's; empty when the reader has no structure to give (plain text,
+    /// PDF, feeds), and the cleaner decides from the lines.
+    pub blocks: Vec<RawBlock>,
+}
+
+/// A block of a reader's text, labelled by the reader.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawBlock {
+    /// Where it lies in the reader's text.
+    pub span: Span,
+    /// What it is; `Debris` for page furniture.
+    pub kind: BlockKind,
+    /// Whether it belongs to the article's text (a byline or caption above the article
+    /// keeps its kind but is not the article's text).
+    pub main: bool,
+    /// Share of its characters inside links.
+    pub link_density: f32,
 }
 
 /// Reads a file from disk, checking the size limit before reading.
@@ -136,6 +154,7 @@ pub fn read_bytes(
                     format: Format::Text,
                     text,
                     meta: Meta::default(),
+                    blocks: Vec::new(),
                 }],
             };
             let docs: Vec<RawDoc> = docs

@@ -28,6 +28,7 @@ pub(super) fn read(source: &str, bytes: &[u8], max_expanded: u64) -> Result<RawD
         format: Format::Pdf,
         text,
         meta: Meta::default(),
+        blocks: Vec::new(),
     })
 }
 

@@ -69,9 +69,17 @@ fn prefix(s: &str, n: usize) -> &str {
     &s[..i]
 }
 
+/// Whether a block starts with a linked headline followed by a summary (a teaser).
+fn is_teaser(b: &Block) -> bool {
+    b.lead_link_chars >= 20 && b.lead_link_chars < b.chars && b.lead_link_chars * 5 >= b.chars
+}
+
 /// Whether a block reads as running text: enough words, few links, a sentence.
 fn is_prose(b: &Block, in_body: bool) -> bool {
     if matches!(b.shape, Shape::Heading(_) | Shape::TableRow | Shape::Caption) {
+        return false;
+    }
+    if is_teaser(b) && !in_body {
         return false;
     }
     let ld = b.link_density();
@@ -152,12 +160,31 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
         }
         return roles;
     }
+    // teaser cards: the smallest element around a linked heading that holds more than
+    // the heading, when it holds little of the page's prose
+    let mut teaser = vec![false; n];
+    for (i, b) in page.blocks.iter().enumerate() {
+        if !matches!(b.shape, Shape::Heading(_)) || b.link_density() < 0.8 || in_body[i] {
+            continue;
+        }
+        let mut e = Some(b.elem as usize);
+        while let Some(x) = e {
+            if chars[x] > u64::from(b.chars) {
+                if x != 0 && raw[x] < 0.1 * total && flags(x) & HINT_BODY == 0 {
+                    teaser[x] = true;
+                }
+                break;
+            }
+            e = parent(x);
+        }
+    }
     // furniture: marked elements that do not hold most of the prose
     let furniture = |x: usize| -> bool {
         x != 0
-            && flags(x) & (FURN_TAG | FURN_WORD | COMMENT_WORD) != 0
-            && flags(x) & (HINT_BODY | HINT_ARTICLE | HINT_MAIN) == 0
-            && raw[x] < 0.7 * total
+            && ((flags(x) & (FURN_TAG | FURN_WORD | COMMENT_WORD) != 0
+                && flags(x) & (HINT_BODY | HINT_ARTICLE | HINT_MAIN) == 0
+                && raw[x] < 0.7 * total)
+                || teaser[x])
     };
     let is_furn: Vec<bool> = (0..n).map(furniture).collect();
     let mut eff = vec![0f64; n];
@@ -265,7 +292,7 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
             continue;
         }
         let ld = b.link_density();
-        if !prose[i] && (ld >= 0.5 || (ld >= 0.3 && b.words <= 12)) {
+        if !prose[i] && (ld >= 0.5 || (ld >= 0.3 && b.words <= 12) || (is_teaser(b) && !in_body[i])) {
             continue;
         }
         roles[i] = if b.shape == Shape::Caption {

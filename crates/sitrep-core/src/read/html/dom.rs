@@ -58,6 +58,8 @@ pub(super) struct Block {
     pub link_chars: u32,
     /// Words.
     pub words: u32,
+    /// Characters of the link text the block starts with (a teaser's linked headline).
+    pub lead_link_chars: u32,
 }
 
 impl Block {
@@ -207,6 +209,10 @@ fn hidden(el: &scraper::node::Element) -> bool {
 struct Buf {
     text: String,
     link_chars: u32,
+    /// Characters of link text before any text outside a link.
+    lead_link_chars: u32,
+    /// Whether text outside a link has come.
+    past_lead: bool,
 }
 
 impl Buf {
@@ -227,8 +233,14 @@ impl Buf {
             }
             first = false;
             self.text.push_str(w);
+            let n = w.chars().count() as u32;
             if in_link {
-                self.link_chars += w.chars().count() as u32;
+                self.link_chars += n;
+                if !self.past_lead {
+                    self.lead_link_chars += n;
+                }
+            } else if w.chars().any(char::is_alphanumeric) {
+                self.past_lead = true;
             }
         }
         if s.ends_with(char::is_whitespace) {
@@ -262,6 +274,7 @@ fn finish(buf: &mut Buf, elem: u32, shape: Shape, out: &mut Vec<Block>) {
         chars,
         link_chars: b.link_chars.min(chars),
         words,
+        lead_link_chars: b.lead_link_chars.min(chars),
     });
 }
 
@@ -291,8 +304,7 @@ pub(super) fn walk(root: ElementRef) -> Page {
     }
     let flush = |buf: &mut Buf, open: &Vec<(u32, Shape)>, ctx: &Ctx, blocks: &mut Vec<Block>| {
         if buf.text.trim().is_empty() {
-            buf.text.clear();
-            buf.link_chars = 0;
+            *buf = Buf::default();
             return;
         }
         let (elem, mut shape) = open.last().copied().unwrap_or((0, Shape::Para));

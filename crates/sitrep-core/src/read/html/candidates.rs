@@ -69,9 +69,14 @@ fn prefix(s: &str, n: usize) -> &str {
     &s[..i]
 }
 
-/// Whether a block starts with a linked headline followed by a summary (a teaser).
+/// Whether a block starts with a linked headline followed by a summary (a teaser): the
+/// text after the link starts anew (a capital or a digit), it does not go on with the
+/// sentence the link began.
 fn is_teaser(b: &Block) -> bool {
-    b.lead_link_chars >= 20 && b.lead_link_chars < b.chars && b.lead_link_chars * 5 >= b.chars
+    b.lead_link_chars >= 20
+        && b.lead_link_chars < b.chars
+        && b.lead_link_chars * 5 >= b.chars
+        && b.after_lead.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// Whether a block reads as running text: enough words, few links, a sentence.
@@ -167,9 +172,10 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
         if !matches!(b.shape, Shape::Heading(_)) || b.link_density() < 0.8 || in_body[i] {
             continue;
         }
+        // up to the first element with prose in it
         let mut e = Some(b.elem as usize);
         while let Some(x) = e {
-            if chars[x] > u64::from(b.chars) {
+            if raw[x] > 0.0 {
                 if x != 0 && raw[x] < 0.1 * total && flags(x) & HINT_BODY == 0 {
                     teaser[x] = true;
                 }

@@ -60,6 +60,8 @@ pub(super) struct Block {
     pub words: u32,
     /// Characters of the link text the block starts with (a teaser's linked headline).
     pub lead_link_chars: u32,
+    /// The first character after that link text.
+    pub after_lead: Option<char>,
 }
 
 impl Block {
@@ -213,6 +215,8 @@ struct Buf {
     lead_link_chars: u32,
     /// Whether text outside a link has come.
     past_lead: bool,
+    /// The first character outside a link after the leading link text.
+    after_lead: Option<char>,
 }
 
 impl Buf {
@@ -239,8 +243,13 @@ impl Buf {
                 if !self.past_lead {
                     self.lead_link_chars += n;
                 }
-            } else if w.chars().any(char::is_alphanumeric) {
-                self.past_lead = true;
+            } else if !self.past_lead {
+                if self.lead_link_chars > 0 && self.after_lead.is_none() {
+                    self.after_lead = w.chars().next();
+                }
+                if w.chars().any(char::is_alphanumeric) {
+                    self.past_lead = true;
+                }
             }
         }
         if s.ends_with(char::is_whitespace) {
@@ -275,6 +284,7 @@ fn finish(buf: &mut Buf, elem: u32, shape: Shape, out: &mut Vec<Block>) {
         link_chars: b.link_chars.min(chars),
         words,
         lead_link_chars: b.lead_link_chars.min(chars),
+        after_lead: b.after_lead,
     });
 }
 

@@ -14,6 +14,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub mod tagger;
+
 use super::tokens::{tokenize, TokKind, Token};
 use crate::document::{BlockKind, Document, Entity, EntityType, Geo, Mention};
 use crate::kb::{norm_key, words, Kb, KeyFolder, KeyKind};
@@ -430,6 +432,8 @@ const DIRECTIONS: &[(&str, &str)] = &[
 enum Ident {
     /// A knowledge-base entry (index) reached by a full name.
     Kb(u32),
+    /// Knowledge-base entries sharing the full name, until `resolve` chooses one.
+    Homonyms(Vec<u32>),
     /// Knowledge-base entries reached only by a short form.
     Short(Vec<u32>),
     /// A pattern with its own id, name, type and subtype.
@@ -446,6 +450,31 @@ enum Ident {
     Generic,
 }
 
+impl Ident {
+    /// The knowledge-base entries this identity may be.
+    fn entries(&self) -> &[u32] {
+        match self {
+            Ident::Kb(x) => std::slice::from_ref(x),
+            Ident::Homonyms(xs) => xs,
+            _ => &[],
+        }
+    }
+}
+
+/// A place from the gazetteer (GeoNames or its supplement), not a country or a curated actor.
+fn is_gazetteer(e: &crate::kb::KbEntry) -> bool {
+    e.kind == EntityType::Place && !e.id.starts_with("country:") && e.feature.is_some()
+}
+
+fn type_slot(k: EntityType) -> Option<usize> {
+    match k {
+        EntityType::Person => Some(0),
+        EntityType::Organization => Some(1),
+        EntityType::Place => Some(2),
+        EntityType::Other => None,
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Cand {
     start: usize,
@@ -459,33 +488,235 @@ struct Cand {
     tokens: usize,
     /// Byte where the text right after the candidate starts (to find a declared alias).
     after: usize,
+    /// The type the tagger gave this span, when it tagged exactly this span.
+    tagged: Option<EntityType>,
+    /// A knowledge-base name the tagger ran over and did not tag: a gazetteer place then
+    /// needs evidence (a place cue, or its country named in the document).
+    unconfirmed: bool,
 }
 
 /// Finds the entities of a document and resolves their aliases.
 pub fn extract(doc: &Document, kb: &Kb) -> Vec<Entity> {
+    let sents: Vec<(usize, usize, Vec<Token>)> = doc
+        .sentences
+        .iter()
+        .map(|s| (s.start, s.end, tokenize(&doc.text[s.start..s.end], s.start)))
+        .collect();
+    let mut ctx = tagger::DocCtx::default();
+    for (_, _, toks) in &sents {
+        ctx.add_sentence(toks);
+    }
     let mut cands: Vec<Cand> = Vec::new();
-    for s in &doc.sentences {
-        if doc.block_kind_at(s.start) == Some(BlockKind::Byline) {
+    let mut local: Vec<Cand> = Vec::new();
+    let mut infos = Vec::new();
+    for (start, end, toks) in &sents {
+        let para = doc
+            .paragraphs
+            .iter()
+            .find(|p| p.span.start <= *start && *start < p.span.end);
+        let lang = para
+            .and_then(|p| p.language.as_deref())
+            .unwrap_or(&doc.language);
+        let model = tagger::Lang::from_code(lang).and_then(tagger::model);
+        if para.map(|p| p.kind) == Some(BlockKind::Byline) {
+            dateline(&doc.text, toks, kb, &mut cands);
             continue;
         }
-        let headline = doc.block_kind_at(s.start) == Some(BlockKind::Heading)
-            && is_title_case(&doc.text[s.start..s.end]);
-        let text = &doc.text[s.start..s.end];
-        let toks = tokenize(text, s.start);
-        let before = cands.len();
-        sentence_cands(&doc.text, &toks, kb, &mut cands);
-        if headline {
-            let mut i = before;
-            while i < cands.len() {
-                if cands[i].ident == Ident::Generic {
-                    cands.remove(i);
-                } else {
-                    i += 1;
+        let headline = para.map(|p| p.kind) == Some(BlockKind::Heading)
+            && is_title_case(&doc.text[*start..*end]);
+        local.clear();
+        sentence_cands(&doc.text, toks, kb, &mut local);
+        match model {
+            Some(m) => {
+                tagger::sentence_infos(&doc.text, toks, kb, &ctx, &mut infos);
+                let spans = tagger::spans(&m.tag(&infos));
+                merge_tagged(&doc.text, toks, kb, &spans, &mut local, &mut cands);
+            }
+            None => {
+                if headline {
+                    local.retain(|c| c.ident != Ident::Generic);
                 }
+                cands.append(&mut local);
             }
         }
     }
     resolve(doc, kb, cands)
+}
+
+/// Merges the tagger's names with the rules' candidates of one sentence: a span both found
+/// keeps the rules' identity and takes the tagger's type; a span only the tagger found
+/// replaces the rules' candidates it overlaps (looked up whole in the knowledge base);
+/// patterns and knowledge-base names that cover a tagged span stay; the rules' unknown
+/// names the tagger did not tag are dropped, and their knowledge-base names are kept but
+/// marked unconfirmed.
+fn merge_tagged(
+    full: &str,
+    toks: &[Token],
+    kb: &Kb,
+    spans: &[tagger::Span],
+    local: &mut Vec<Cand>,
+    out: &mut Vec<Cand>,
+) {
+    let mut dead = vec![false; local.len()];
+    let mut touched = vec![false; local.len()];
+    let mut fresh: Vec<Cand> = Vec::new();
+    for sp in spans {
+        let last = &toks[sp.end - 1];
+        let (a, b) = (toks[sp.start].start, last.start + last.stem().len());
+        if b <= a {
+            continue;
+        }
+        let over: Vec<usize> = (0..local.len())
+            .filter(|&i| !dead[i] && local[i].start < b && a < local[i].end)
+            .collect();
+        for &i in &over {
+            touched[i] = true;
+        }
+        if let Some(&i) = over
+            .iter()
+            .find(|&&i| local[i].start == a && local[i].end == b)
+        {
+            local[i].tagged = Some(sp.kind);
+            continue;
+        }
+        let keeps = over.iter().any(|&i| match local[i].ident {
+            Ident::Special { .. } => true,
+            Ident::Generic => false,
+            _ => local[i].start <= a && local[i].end >= b,
+        });
+        if keeps {
+            continue;
+        }
+        for &i in &over {
+            dead[i] = true;
+        }
+        let len = sp.end - sp.start;
+        let before = fresh.len();
+        if let Some((n, hits)) = kb_match(full, toks, sp.start, kb, true) {
+            if n == len && hits.iter().any(|(_, k)| *k == KeyKind::Full) {
+                push_kb(full, toks, sp.start, len, &hits, &mut fresh);
+            }
+        }
+        if fresh.len() == before {
+            let content = toks[sp.start..sp.end]
+                .iter()
+                .filter(|t| t.kind == TokKind::Word && !is_connector(t))
+                .count();
+            fresh.push(Cand {
+                start: a,
+                end: b,
+                surface: full[a..b].to_string(),
+                ident: Ident::Generic,
+                person_cue: false,
+                org_head: false,
+                place_cue: place_cue_before(toks, sp.start),
+                acronym: len == 1 && toks[sp.start].is_acronym(),
+                tokens: content.max(1),
+                after: last.end,
+                tagged: None,
+                unconfirmed: false,
+            });
+        }
+        for c in &mut fresh[before..] {
+            c.tagged = Some(sp.kind);
+        }
+    }
+    for (i, mut c) in local.drain(..).enumerate() {
+        if dead[i] {
+            continue;
+        }
+        if !touched[i] {
+            match c.ident {
+                Ident::Generic => continue,
+                Ident::Special { .. } => {}
+                _ => c.unconfirmed = true,
+            }
+        }
+        out.push(c);
+    }
+    out.append(&mut fresh);
+}
+
+/// A dateline (`BAMAKO, Mali, March 3 (Reuters) -`, `PARIS 2012-03-22`) names a place
+/// before its date; any other byline line (author, outlet, caption credit) names nothing.
+fn dateline(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
+    let head = toks
+        .iter()
+        .position(|t| {
+            t.kind == TokKind::Number
+                || matches!(t.text, "-" | "\u{2013}" | "\u{2014}" | "(" | ":" | "/")
+                || tagger::is_month(t.text)
+        })
+        .unwrap_or(toks.len());
+    if head == 0 || head > 8 || head == toks.len() {
+        return;
+    }
+    if !toks[..head]
+        .iter()
+        .all(|t| t.is_cap() || t.text == "," || is_connector(t))
+    {
+        return;
+    }
+    let mut s = 0;
+    while s < head {
+        let e = toks[s..head]
+            .iter()
+            .position(|t| t.text == ",")
+            .map_or(head, |p| s + p);
+        if e > s {
+            let before = out.len();
+            if let Some((n, hits)) = kb_match(full, toks, s, kb, true) {
+                let places: Vec<(u32, KeyKind)> = hits
+                    .iter()
+                    .copied()
+                    .filter(|(x, k)| *k == KeyKind::Full && kb.entry(*x).kind == EntityType::Place)
+                    .collect();
+                let ordinary = n == 1 && !caps(&toks[s]) && words::is_common(toks[s].stem());
+                if n == e - s && !places.is_empty() && !ordinary {
+                    push_kb(full, toks, s, n, &places, out);
+                }
+            }
+            // a name the knowledge base does not know counts in capitals only: `KIDAL, ...`
+            if out.len() == before && s == 0 && toks[s..e].iter().all(caps) {
+                let last = &toks[e - 1];
+                let (a, b) = (toks[s].start, last.start + last.stem().len());
+                out.push(Cand {
+                    start: a,
+                    end: b,
+                    surface: full[a..b].to_string(),
+                    ident: Ident::Generic,
+                    person_cue: false,
+                    org_head: false,
+                    place_cue: true,
+                    acronym: false,
+                    tokens: e - s,
+                    after: last.end,
+                    tagged: None,
+                    unconfirmed: false,
+                });
+            }
+            for c in &mut out[before..] {
+                c.tagged = Some(EntityType::Place);
+                c.place_cue = true;
+            }
+        }
+        s = e + 1;
+    }
+}
+
+/// A word in capitals (`BAMAKO`; one letter is not enough).
+fn caps(t: &Token) -> bool {
+    t.kind == TokKind::Word && t.text.chars().count() >= 2 && t.is_acronym()
+}
+
+/// Whether the words before token `i` announce a place: `in X`, `the town of X`.
+fn place_cue_before(toks: &[Token], i: usize) -> bool {
+    let p1 = i.checked_sub(1).map(|j| &toks[j]);
+    let p2 = i.checked_sub(2).map(|j| &toks[j]);
+    let is = |t: Option<&Token>, set: &[&str]| {
+        t.is_some_and(|t| set.iter().any(|w| t.text.eq_ignore_ascii_case(w)))
+    };
+    is(p1, PLACE_CUES) || (is(p1, &["of", "de"]) && is(p2, PLACE_OF_CUES))
 }
 
 fn is_title_case(s: &str) -> bool {
@@ -683,6 +914,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             acronym: false,
             tokens: 2,
             after: e,
+            tagged: None,
+            unconfirmed: false,
         });
     }
 
@@ -716,6 +949,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             acronym: false,
             tokens,
             after: e,
+            tagged: None,
+            unconfirmed: false,
         });
     }
 
@@ -784,6 +1019,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             acronym: false,
             tokens: len,
             after: e,
+            tagged: None,
+            unconfirmed: false,
         });
     }
 
@@ -830,6 +1067,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
             acronym: false,
             tokens: 1,
             after: toks[i].end,
+            tagged: None,
+            unconfirmed: false,
         });
     }
 
@@ -883,6 +1122,8 @@ fn sentence_cands(full: &str, toks: &[Token], kb: &Kb, out: &mut Vec<Cand>) {
                             acronym: false,
                             tokens: 1,
                             after: toks[i].end,
+                            tagged: None,
+                            unconfirmed: false,
                         });
                     }
                 }
@@ -952,57 +1193,27 @@ fn push_kb(
         .filter(|(_, k)| *k == KeyKind::Full)
         .map(|(x, _)| *x)
         .collect();
-    let ident = if let Some(&first) = full_hits.first() {
+    let ident = match full_hits.len() {
+        0 => Ident::Short(hits.iter().map(|(x, _)| *x).collect()),
         // the final choice among homonyms is made in `resolve`, with the document's context
-        let _ = first;
-        Ident::Kb(u32::MAX)
-    } else {
-        Ident::Short(hits.iter().map(|(x, _)| *x).collect())
+        1 => Ident::Kb(full_hits[0]),
+        _ => Ident::Homonyms(full_hits),
     };
-    let mut c = Cand {
+    let c = Cand {
         start: s,
         end: e,
         surface: full[s..e].to_string(),
         ident,
         person_cue: false,
         org_head: false,
-        place_cue: false,
+        place_cue: place_cue_before(toks, first),
         acronym: len == 1 && toks[pos].is_acronym(),
         tokens: len,
         after: last.end,
+        tagged: None,
+        unconfirmed: false,
     };
-    if let Ident::Kb(_) = c.ident {
-        c.ident = Ident::Kb(encode_homonyms(&full_hits));
-    }
     out.push(c);
-}
-
-thread_local! {
-    static HOMONYMS: std::cell::RefCell<Vec<Vec<u32>>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Candidates carry one u32; homonym lists are parked in a per-thread table until `resolve`.
-fn encode_homonyms(h: &[u32]) -> u32 {
-    if h.len() == 1 {
-        return h[0];
-    }
-    HOMONYMS.with(|t| {
-        let mut t = t.borrow_mut();
-        t.push(h.to_vec());
-        0x8000_0000 | (t.len() as u32 - 1)
-    })
-}
-
-fn decode_homonyms(x: u32) -> Vec<u32> {
-    if x & 0x8000_0000 == 0 {
-        return vec![x];
-    }
-    HOMONYMS.with(|t| {
-        t.borrow()
-            .get((x & 0x7fff_ffff) as usize)
-            .cloned()
-            .unwrap_or_default()
-    })
 }
 
 fn chunk_cands(
@@ -1159,6 +1370,8 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
                     acronym: false,
                     tokens: 1,
                     after: at + p.len(),
+                    tagged: None,
+                    unconfirmed: false,
                 });
                 at += p.len() + 1;
             }
@@ -1195,13 +1408,7 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
     {
         return;
     }
-    let place_cue = place_head || {
-        let p1 = first_i.checked_sub(1).map(|i| lower(&toks[i]));
-        let p2 = first_i.checked_sub(2).map(|i| lower(&toks[i]));
-        p1.as_deref().is_some_and(|p| PLACE_CUES.contains(&p))
-            || (p1.as_deref().is_some_and(|p| p == "of" || p == "de")
-                && p2.as_deref().is_some_and(|p| PLACE_OF_CUES.contains(&p)))
-    };
+    let place_cue = place_head || place_cue_before(toks, first_i);
     let s = first.start;
     let e = last.start + last.stem().len();
     out.push(Cand {
@@ -1215,6 +1422,8 @@ fn generic(full: &str, toks: &[Token], idx: &[usize], kb: &Kb, out: &mut Vec<Can
         acronym,
         tokens: content.len(),
         after: last.end,
+        tagged: None,
+        unconfirmed: false,
     });
 }
 
@@ -1304,40 +1513,79 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
     // Countries named in the document steer the choice among homonyms.
     let mut doc_countries: HashSet<String> = HashSet::new();
     for c in &cands {
-        if let Ident::Kb(x) = c.ident {
-            for i in decode_homonyms(x) {
-                let e = kb.entry(i);
-                if e.id.starts_with("country:") {
-                    if let Some(cc) = &e.country {
-                        doc_countries.insert(cc.clone());
-                    }
+        for i in c.ident.entries() {
+            let e = kb.entry(*i);
+            if e.id.starts_with("country:") {
+                if let Some(cc) = &e.country {
+                    doc_countries.insert(cc.clone());
                 }
             }
         }
     }
-    let choose = |x: u32| -> u32 {
-        let hs = decode_homonyms(x);
-        hs.iter()
-            .copied()
-            .max_by(|a, b| {
-                let score = |i: u32| {
-                    let e = kb.entry(i);
-                    let ctx = e
-                        .country
-                        .as_ref()
-                        .is_some_and(|c| doc_countries.contains(c));
-                    e.weight * if ctx { 1000.0 } else { 1.0 }
-                };
-                score(*a).total_cmp(&score(*b))
-            })
-            .unwrap_or(x)
+    // One type per string in a document: the tagger's votes over all its mentions.
+    let mut votes: HashMap<String, [u32; 3]> = HashMap::new();
+    for c in &cands {
+        if let Some(k) = c.tagged.and_then(type_slot) {
+            votes.entry(norm_key(&c.surface)).or_default()[k] += 1;
+        }
+    }
+    let voted = |surface: &str| -> Option<EntityType> {
+        let v = votes.get(&norm_key(surface))?;
+        let (k, n) = v.iter().enumerate().max_by_key(|(i, n)| (**n, 3 - *i))?;
+        (*n > 0).then_some([EntityType::Person, EntityType::Organization, EntityType::Place][k])
+    };
+    let score = |i: u32| {
+        let e = kb.entry(i);
+        let ctx = e
+            .country
+            .as_ref()
+            .is_some_and(|c| doc_countries.contains(c));
+        e.weight * if ctx { 1000.0 } else { 1.0 }
     };
     let mut cands = cands;
     for c in &mut cands {
-        if let Ident::Kb(x) = c.ident {
-            c.ident = Ident::Kb(choose(x));
+        let hs: Vec<u32> = match &c.ident {
+            Ident::Kb(_) | Ident::Homonyms(_) => c.ident.entries().to_vec(),
+            _ => continue,
+        };
+        let want = voted(&c.surface);
+        let mut pool: Vec<u32> = match want {
+            Some(k) => hs.iter().copied().filter(|x| kb.entry(*x).kind == k).collect(),
+            None => hs.clone(),
+        };
+        if pool.is_empty() {
+            // the tagger reads the string as another type than every entry: a gazetteer
+            // place gives way (a surname that is also a town); a curated entry stays
+            if hs.iter().all(|x| is_gazetteer(kb.entry(*x))) {
+                c.ident = Ident::Generic;
+                c.tagged = want;
+                continue;
+            }
+            pool = hs;
         }
+        let Some(best) = pool.into_iter().max_by(|a, b| score(*a).total_cmp(&score(*b))) else {
+            continue;
+        };
+        c.ident = Ident::Kb(best);
     }
+    // Geocoding on evidence: a gazetteer place that the tagger did not confirm, or whose
+    // name is also an ordinary word or a month, needs a place cue or its country in the
+    // document.
+    cands.retain(|c| {
+        let Ident::Kb(x) = c.ident else { return true };
+        let e = kb.entry(x);
+        if !is_gazetteer(e) || c.tagged == Some(EntityType::Place) || c.place_cue {
+            return true;
+        }
+        let ambiguous = c.unconfirmed
+            || (c.tokens == 1
+                && (words::is_common(&c.surface) || tagger::is_month(&c.surface)));
+        !ambiguous
+            || e
+                .country
+                .as_ref()
+                .is_some_and(|cc| doc_countries.contains(cc))
+    });
     // Short forms count only when the full name is in the document.
     let linked: HashSet<u32> = cands
         .iter()
@@ -1511,6 +1759,20 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             return *kind;
         }
         let cs: Vec<&Cand> = cl.members.iter().map(|&i| &cands[i]).collect();
+        let mut tally = [0u32; 3];
+        for c in &cs {
+            if let Some(k) = c.tagged.and_then(type_slot) {
+                tally[k] += 1;
+            }
+        }
+        if let Some((k, _)) = tally
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .max_by_key(|(i, n)| (**n, 3 - *i))
+        {
+            return [EntityType::Person, EntityType::Organization, EntityType::Place][k];
+        }
         if cs
             .iter()
             .all(|c| c.tokens >= 2 && !c.org_head && !c.place_cue)
@@ -1654,7 +1916,6 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         ));
     }
     out.sort_by_key(|(f, _)| *f);
-    HOMONYMS.with(|t| t.borrow_mut().clear());
     out.into_iter().map(|(_, e)| e).collect()
 }
 

@@ -95,7 +95,7 @@ pub fn run(args: ExtractArgs) -> Result<ExitCode> {
                 }
                 Err(e) => {
                     failed += 1;
-                    eprintln!("sitrep: {e}");
+                    eprintln!("sitrep: {}", crate::safe::shown(&e.to_string()));
                 }
             }
         }

@@ -8,6 +8,7 @@
 
 mod archive;
 pub(crate) mod fetch;
+mod journal;
 
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read};
@@ -302,6 +303,10 @@ fn is_url(s: &str) -> bool {
     l.starts_with("http://") || l.starts_with("https://")
 }
 
+/// Why an input that is neither a file nor a folder is refused.
+pub(crate) const NOT_REGULAR: &str =
+    "not a regular file (a FIFO, socket or device); copy it to a file to read it";
+
 /// Expands the command-line inputs into jobs, in a stable order.
 fn discover(inputs: &[String], caps: &archive::Caps, jobs: &mut Vec<Job>) {
     for input in inputs {
@@ -315,7 +320,12 @@ fn discover(inputs: &[String], caps: &archive::Caps, jobs: &mut Vec<Job>) {
                 Ok(root) => walk(&root, true, caps, jobs),
                 Err(_) => walk(path, false, caps, jobs),
             },
-            Ok(_) => file_job(path, key_of(path), caps, jobs),
+            Ok(md) if md.is_file() => file_job(path, key_of(path), caps, jobs),
+            // Opening a FIFO waits for a writer: refused rather than hanging the batch.
+            Ok(_) => jobs.push(Job::Refused {
+                key: input.clone(),
+                reason: NOT_REGULAR.to_string(),
+            }),
             Err(e) => jobs.push(Job::Refused {
                 key: input.clone(),
                 reason: format!("cannot read: {e}"),
@@ -412,6 +422,7 @@ fn file_job(path: &Path, key: String, caps: &archive::Caps, jobs: &mut Vec<Job>)
 }
 
 /// Runs the pipeline on bytes, unless the source is already done with the same bytes.
+#[allow(clippy::too_many_arguments)]
 fn process(
     pipeline: &Pipeline,
     known: &HashMap<String, (IngestState, Option<String>)>,
@@ -420,6 +431,7 @@ fn process(
     source: &str,
     bytes: Vec<u8>,
     ext: &str,
+    journal: Option<&journal::Journal>,
 ) -> Outcome {
     let hash = sha256_hex(&bytes);
     if let Some((state, Some(h))) = known.get(key) {
@@ -431,6 +443,9 @@ fn process(
         if skip && *h == hash {
             return Outcome::Skip;
         }
+    }
+    if let Some(j) = journal {
+        j.start(key, &hash);
     }
     let fail = |reason: String| Outcome::Fail {
         key: key.to_string(),
@@ -469,6 +484,7 @@ fn run_job(
     known: &HashMap<String, (IngestState, Option<String>)>,
     retry_failed: bool,
     max_bytes: u64,
+    journal: Option<&journal::Journal>,
 ) -> Outcome {
     match job {
         Job::Refused { key, reason } => Outcome::Fail {
@@ -488,6 +504,7 @@ fn run_job(
                 source,
                 bytes.clone(),
                 ext,
+                journal,
             )
         }
         Job::File { key, path } => {
@@ -502,7 +519,16 @@ fn run_job(
                 }
             };
             let ext = ext_of(key);
-            process(pipeline, known, retry_failed, key, key, bytes, &ext)
+            process(
+                pipeline,
+                known,
+                retry_failed,
+                key,
+                key,
+                bytes,
+                &ext,
+                journal,
+            )
         }
         Job::Url(_) => unreachable!("URLs are fetched by the fetch thread"),
     }
@@ -557,7 +583,7 @@ fn fetch_job(
         return feed_job(url, f, items, fetcher, pipeline, known, memory);
     }
     // URLs are always fetched again; `retry_failed` only matters for local files.
-    process(pipeline, known, true, url, &f.url, f.bytes, &ext)
+    process(pipeline, known, true, url, &f.url, f.bytes, &ext, None)
 }
 
 fn is_done(known: &HashMap<String, (IngestState, Option<String>)>, key: &str) -> bool {
@@ -763,6 +789,19 @@ pub fn run_batch(
     };
     let mut jobs = Vec::new();
     discover(inputs, &caps, &mut jobs);
+    // A source that took an earlier run down is marked failed before anything is read.
+    let (journal, leftover) = match store.dir().map(journal::Journal::open) {
+        Some(Ok((j, l))) => (Some(j), l),
+        _ => (None, journal::Leftover::default()),
+    };
+    if let Some((key, hash)) = &leftover.culprit {
+        store.fail(key, Some(hash), journal::CRASH_REASON)?;
+        eprintln!(
+            "sitrep: {}: {}",
+            crate::safe::shown(key),
+            journal::CRASH_REASON
+        );
+    }
     let known: HashMap<String, (IngestState, Option<String>)> = store
         .db()
         .statuses(None)?
@@ -772,8 +811,15 @@ pub fn run_batch(
     let keys: Vec<&str> = jobs.iter().map(Job::key).collect();
     store.db_mut().queue_sources(&keys)?;
 
-    let (urls, local): (Vec<Job>, Vec<Job>) =
+    let (urls, mut local): (Vec<Job>, Vec<Job>) =
         jobs.into_iter().partition(|j| matches!(j, Job::Url(_)));
+    // The suspects of an earlier death are read first, one at a time.
+    let suspects: HashSet<&str> = leftover.suspects.iter().map(String::as_str).collect();
+    local.sort_by_key(|j| !suspects.contains(j.key()));
+    let solo = local
+        .iter()
+        .take_while(|j| suspects.contains(j.key()))
+        .count();
     let mut memory = FeedMemory::default();
     for j in &urls {
         let u = j.key();
@@ -797,9 +843,10 @@ pub fn run_batch(
     } else {
         None
     };
+    // Every line names a source from outside: escaped before it reaches the terminal.
     let say = |line: String| match &bar {
-        Some(pb) => pb.println(line),
-        None => eprintln!("{line}"),
+        Some(pb) => pb.println(crate::safe::shown(&line)),
+        None => eprintln!("{}", crate::safe::shown(&line)),
     };
     let fetch_opts = fetch::FetchOptions {
         allow_private: opts.allow_private,
@@ -831,7 +878,7 @@ pub fn run_batch(
     };
     std::thread::scope(|scope| -> Result<()> {
         let (tx, rx) = mpsc::sync_channel::<Outcome>(WRITE_QUEUE);
-        let (known, memory) = (&known, &memory);
+        let (known, memory, journal) = (&known, &memory, journal.as_ref());
         let tx_urls = tx.clone();
         scope.spawn(move || {
             let mut fetcher = fetch::Fetcher::new(fetch_opts);
@@ -849,8 +896,23 @@ pub fn run_batch(
         scope.spawn(move || {
             // The workers take the jobs in order, so that the files a few jobs ahead can be
             // read into the page cache while the current ones are processed.
-            let next = AtomicUsize::new(0);
-            for j in local.iter().take(READ_AHEAD) {
+            if let Some(j) = journal {
+                j.set_solo(true);
+            }
+            for j in &local[..solo] {
+                let out = run_job(j, pipeline, known, retry_failed, opts.max_bytes, journal);
+                if let Some(jl) = journal {
+                    jl.end(j.key());
+                }
+                if tx.send(out).is_err() {
+                    return;
+                }
+            }
+            if let Some(j) = journal {
+                j.set_solo(false);
+            }
+            let next = AtomicUsize::new(solo);
+            for j in local.iter().skip(solo).take(READ_AHEAD) {
                 read_ahead(j, opts.max_bytes);
             }
             let work = || {
@@ -862,7 +924,11 @@ pub fn run_batch(
                         if let Some(ahead) = local.get(i + READ_AHEAD) {
                             read_ahead(ahead, opts.max_bytes);
                         }
-                        let out = run_job(j, pipeline, known, retry_failed, opts.max_bytes);
+                        let out =
+                            run_job(j, pipeline, known, retry_failed, opts.max_bytes, journal);
+                        if let Some(jl) = journal {
+                            jl.end(j.key());
+                        }
                         if tx.send(out).is_err() {
                             break;
                         }
@@ -971,6 +1037,9 @@ pub fn run_batch(
         Ok(())
     })?;
     store.sync_index()?;
+    if let Some(j) = journal {
+        j.close();
+    }
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
@@ -994,7 +1063,11 @@ pub(crate) fn translate_stored(
     let mut untranslated: HashMap<String, usize> = HashMap::new();
     let mut write = |store: &mut Store, id: i64, src: String, t: Translation| -> Result<()> {
         for e in t.errors.iter().take(1) {
-            eprintln!("sitrep: translate {src}: {e}");
+            eprintln!(
+                "sitrep: translate {}: {}",
+                crate::safe::shown(&src.to_string()),
+                crate::safe::shown(&e.to_string())
+            );
         }
         for (_, lang) in &t.untranslated {
             *untranslated.entry(lang.clone()).or_default() += 1;

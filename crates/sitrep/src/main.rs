@@ -7,6 +7,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod extract;
 mod ingest;
+mod safe;
 mod search;
 mod serve;
 mod status;
@@ -65,7 +66,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("sitrep: {e:#}");
+            eprintln!("sitrep: {}", safe::shown(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

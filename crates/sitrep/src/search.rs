@@ -98,12 +98,12 @@ pub fn run(args: SearchArgs) -> Result<ExitCode> {
             out,
             "{:>2}. {}  [{}]  #{}  score {:.2}\n    {}\n    {}",
             i + 1,
-            h.title.as_deref().unwrap_or("(no title)"),
-            h.published.as_deref().unwrap_or("undated"),
+            crate::safe::shown(h.title.as_deref().unwrap_or("(no title)")),
+            crate::safe::shown(h.published.as_deref().unwrap_or("undated")),
             h.doc_id,
             h.score,
-            h.source,
-            render_snippet(&h.snippet_html, bold)
+            crate::safe::shown(&h.source),
+            render_snippet(&crate::safe::shown(&h.snippet_html), bold)
         )?;
     }
     Ok(ExitCode::SUCCESS)

@@ -69,8 +69,8 @@ pub fn run(args: StatusArgs) -> Result<ExitCode> {
             writeln!(
                 out,
                 "  {}: {} (attempts {})",
-                f.source,
-                f.reason.as_deref().unwrap_or("?"),
+                crate::safe::shown(&f.source),
+                crate::safe::shown(f.reason.as_deref().unwrap_or("?")),
                 f.attempts
             )?;
         }

@@ -6,6 +6,8 @@ mod feed;
 mod html;
 mod markdown;
 mod pdf;
+mod pdf_bound;
+mod pdf_scan;
 
 pub use encoding::decode;
 pub use feed::{FeedItem, SUMMARY_ONLY_CHARS};
@@ -90,6 +92,12 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Result<Vec<RawDoc>> {
     if md.is_dir() {
         return Err(Error::Invalid(format!(
             "{name}: is a directory (give files, or use `sitrep ingest` for folders)"
+        )));
+    }
+    if !md.is_file() {
+        // Opening a FIFO waits for a writer; a device may never end.
+        return Err(Error::Invalid(format!(
+            "{name}: not a regular file (a FIFO, socket or device); copy it to a file to read it"
         )));
     }
     if md.len() > opts.max_bytes {

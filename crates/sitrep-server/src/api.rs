@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use crate::brief::{self, BriefQuery};
 use crate::export;
 use crate::map::MapData;
-use crate::pages::{self, run_search, SearchParams, SearchResult, TimelineParams};
+use crate::query::{self, run_search, SearchParams, SearchResult, TimelineParams};
 use crate::timeline::{CorpusEntity, MergedEvent};
 use crate::{AppError, AppResult, AppState};
 
@@ -41,7 +41,7 @@ pub async fn document(
     Path(id): Path<String>,
 ) -> AppResult<Json<DocumentOut>> {
     let c = state.corpus()?;
-    let f = pages::find_doc(&state, &c, &id, false)?;
+    let f = query::find_doc(&state, &c, &id, false)?;
     let events = c
         .events_of_doc(&f.doc.source)
         .map(|e| e.id.clone())
@@ -86,17 +86,17 @@ pub async fn entity(
     Path(key): Path<String>,
 ) -> AppResult<Json<EntityOut>> {
     let c = state.corpus()?;
-    let (e, documents_in_store) = pages::find_entity(&state, &c, &key)?;
-    let (series, unit) = pages::entity_over_time(&state, &c, &e);
+    let (e, documents_in_store) = query::find_entity(&state, &c, &key)?;
+    let (series, unit) = query::entity_over_time(&state, &c, &e);
     Ok(Json(EntityOut {
         mentions_by_month: series,
         unit,
         documents_in_store,
-        cooccurring: pages::cooccurring(&c, &e.key),
+        cooccurring: query::cooccurring(&c, &e.key),
         events_total: c.events_of(&e.key).count(),
         events: c
             .events_of(&e.key)
-            .take(pages::TIMELINE_API_LIMIT)
+            .take(query::TIMELINE_API_LIMIT)
             .cloned()
             .collect(),
         entity: e,
@@ -108,13 +108,14 @@ pub async fn timeline(
     State(state): State<AppState>,
     Query(p): Query<TimelineParams>,
 ) -> AppResult<Json<Value>> {
+    p.validate()?;
     let c = state.corpus_for(p.from.as_deref(), p.to.as_deref())?;
-    let evs: Vec<&MergedEvent> = pages::filter_events(&c, &p);
+    let evs: Vec<&MergedEvent> = query::filter_events(&c, &p);
     let offset = p.offset.unwrap_or(0);
     let limit = p
         .limit
-        .unwrap_or(pages::TIMELINE_API_LIMIT)
-        .min(pages::TIMELINE_API_LIMIT);
+        .unwrap_or(query::TIMELINE_API_LIMIT)
+        .min(query::TIMELINE_API_LIMIT);
     let page: Vec<&MergedEvent> = evs.iter().skip(offset).take(limit).copied().collect();
     Ok(Json(json!({
         "total": c.timeline.events.len(),
@@ -179,7 +180,7 @@ pub const OPENAPI: &str = r##"{
     "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
     "schemas": {
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
-      "Watchlist": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "q": {"type": "string", "nullable": true}, "entity": {"type": "string", "nullable": true}, "type": {"type": "string", "nullable": true}, "lang": {"type": "string", "nullable": true}, "created": {"type": "string", "format": "date-time"}, "webhook": {"type": "string", "description": "Origin of the webhook (`https://host/…`); the full URL is never shown"}, "last_delivery": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/WebhookDelivery"}]}}},
+      "Watchlist": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "q": {"type": "string", "nullable": true}, "entity": {"type": "string", "nullable": true}, "type": {"type": "string", "nullable": true}, "lang": {"type": "string", "nullable": true}, "created": {"type": "string", "format": "date-time"}, "updated": {"type": "string", "format": "date-time", "nullable": true}, "last_visit": {"type": "string", "format": "date-time", "nullable": true, "description": "When its results page was last opened"}, "seen_upto": {"type": "integer", "description": "Highest document id stored at the last visit"}, "new_since_visit": {"type": "integer", "nullable": true, "description": "Matching documents stored since the last visit"}, "webhook": {"type": "string", "description": "Origin of the webhook (`https://host/…`); the full URL is never shown"}, "last_delivery": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/WebhookDelivery"}]}}},
       "WebhookDelivery": {"type": "object", "description": "Outcome of the last webhook POST, made by `sitrep ingest` or `sitrep watch` when newly stored documents matched", "properties": {"watchlist_id": {"type": "integer"}, "target": {"type": "string", "description": "Origin the POST went to"}, "ok": {"type": "boolean"}, "status": {"type": "string", "description": "`HTTP 204`, or why it was not delivered"}, "matches": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}}},
       "NewWatchlist": {"type": "object", "required": ["name"], "additionalProperties": false, "properties": {"name": {"type": "string"}, "q": {"type": "string"}, "entity": {"type": "string"}, "type": {"type": "string"}, "lang": {"type": "string"}, "webhook": {"type": "string", "format": "uri", "description": "http(s) URL that receives a JSON POST when newly ingested documents match (private and loopback addresses only with --allow-private)"}}},
       "WebhookChange": {"type": "object", "required": ["webhook"], "additionalProperties": false, "properties": {"webhook": {"type": "string", "format": "uri", "nullable": true, "description": "New webhook URL, or null to remove it"}}}
@@ -199,15 +200,15 @@ pub const OPENAPI: &str = r##"{
     }
   },
   "paths": {
-    "/search": {"get": {"summary": "Full-text search with facets", "parameters": [{"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/entity"}, {"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/lang"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
-      "responses": {"200": {"description": "Hits (snippet_html is escaped text with <b> marks) and facet counts", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
+    "/search": {"get": {"summary": "Full-text search with facets", "parameters": [{"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/entity"}, {"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/lang"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}, "description": "Results per page (default 20)"}, {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}, "description": "Page number"}],
+      "responses": {"200": {"description": "One page of hits (snippet_html is escaped text with <b> marks, the headline left out), total, page, pages, and facet counts over every match; no query lists the most recently published first", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
     "/documents/{id}": {"get": {"summary": "One document: metadata, cleaned text, entities, dates, events", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
       "responses": {"200": {"description": "The document", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/NotFound"}}}},
     "/entities": {"get": {"summary": "Every entity across the corpus", "responses": {"200": {"description": "Entities", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}}}},
     "/entities/{key}": {"get": {"summary": "One entity: mentions per month, co-occurring entities, events", "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string"}, "description": "Entity key, name or alias"}],
       "responses": {"200": {"description": "The entity", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/NotFound"}}}},
     "/timeline": {"get": {"summary": "Merged events with sources, corroboration, credibility and disputes", "parameters": [{"$ref": "#/components/parameters/type"}, {"$ref": "#/components/parameters/entity"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
-      "responses": {"200": {"description": "Events", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+      "responses": {"200": {"description": "Events", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/BadRequest"}}}},
     "/brief": {"get": {"summary": "A SITREP: developments with citations, actors, disputes, sources", "parameters": [{"$ref": "#/components/parameters/q"}, {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}],
       "responses": {"200": {"description": "The brief", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
     "/map": {"get": {"summary": "Geocoded places and events", "responses": {"200": {"description": "Places and events", "content": {"application/json": {"schema": {"type": "object"}}}}}}},

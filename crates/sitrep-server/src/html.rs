@@ -84,6 +84,7 @@ pub fn page(title: &str, active: &str, body: &str) -> String {
         ("/timeline", "Timeline"),
         ("/map", "Map"),
         ("/brief", "Brief"),
+        ("/watchlists", "Watchlists"),
     ] {
         let cls = if label == active {
             " class=\"active\""
@@ -108,7 +109,7 @@ pub const CSS: &str = r#"
 :root{--fg:#1d232a;--muted:#5b6570;--line:#d9dee3;--bg:#fff;--soft:#f4f6f8;--acc:#0b5cad;--ent:#e8f0fb;--date:#fdf3d7;--warn:#a23b12}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;color:var(--fg);background:var(--bg)}
-header{display:flex;gap:1.5rem;align-items:center;padding:.6rem 1.5rem;border-bottom:1px solid var(--line);background:var(--soft)}
+header{display:flex;flex-wrap:wrap;gap:.3rem 1.5rem;align-items:center;padding:.6rem 1.5rem;border-bottom:1px solid var(--line);background:var(--soft)}
 header .brand{font-weight:700;font-size:1.2rem;color:var(--fg);text-decoration:none;letter-spacing:.02em}
 nav a{margin-right:1rem;color:var(--muted);text-decoration:none}
 nav a.active,nav a:hover{color:var(--acc);text-decoration:underline}
@@ -120,9 +121,30 @@ h2{font-size:1.2rem;margin:1.4rem 0 .5rem}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}
 form.search label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted)}
 input,select,button{font:inherit;padding:.35rem .5rem;border:1px solid var(--line);border-radius:4px}
-input[name=q]{min-width:22rem}
+input[name=q]{width:100%}
 button{background:var(--acc);color:#fff;border-color:var(--acc);cursor:pointer}
-.layout{display:grid;grid-template-columns:15rem 1fr;gap:2rem}
+.layout{display:grid;grid-template-columns:15rem minmax(0,1fr);grid-template-areas:"facets results";gap:2rem}
+.layout .results{grid-area:results;min-width:0}
+.layout .facets{grid-area:facets}
+form.search label.q{flex:1 1 22rem}
+form.search details.more{flex-basis:100%;order:3}
+form.search details.more summary{cursor:pointer;color:var(--muted);font-size:.9rem}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.4rem}
+nav.pager{margin:1rem 0;display:flex;gap:1rem;align-items:center}
+.overview{margin:0 0 1.5rem}
+.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:1rem 2rem}
+ul.plain,ul.latest{list-style:none;margin:0;padding:0;font-size:.92rem}
+ul.latest li{margin-bottom:.3rem}
+svg.series{width:100%;height:auto;max-height:16rem;display:block}
+svg.series rect.bar:hover{opacity:.75}
+.legend span{display:inline-block;margin-right:.8rem;font-size:.85rem}
+h2.day{font-size:1rem;margin:1.2rem 0 .4rem;color:var(--muted);border-bottom:1px solid var(--line)}
+.new{color:#1d6b2f}
+.tag.new{background:#e3f4e7;border-color:#9fd3ac}
+form.watch{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.5rem;align-items:end;margin:.5rem 0 1rem}
+form.watch label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted)}
+button.danger{background:var(--warn);border-color:var(--warn)}
+.scroll{overflow-x:auto}
 .facets h3{font-size:.9rem;margin:1rem 0 .3rem;color:var(--muted);text-transform:uppercase;letter-spacing:.05em}
 .facets ul{list-style:none;margin:0;padding:0;font-size:.9rem}
 .facets li{display:flex;justify-content:space-between;gap:.5rem}
@@ -131,7 +153,7 @@ button{background:var(--acc);color:#fff;border-color:var(--acc);cursor:pointer}
 .hit h3{margin:0;font-size:1.05rem}
 .meta{color:var(--muted);font-size:.85rem}
 .snippet b{background:var(--date)}
-.doctext{white-space:pre-wrap;line-height:1.65;background:var(--soft);padding:1rem 1.2rem;border-radius:6px;border:1px solid var(--line)}
+.doctext{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.65;background:var(--soft);padding:1rem 1.2rem;border-radius:6px;border:1px solid var(--line)}
 a.ent{background:var(--ent);color:inherit;text-decoration:none;border-bottom:1px solid #9bb8e0;padding:0 1px}
 a.date{background:var(--date);color:inherit;text-decoration:none;border-bottom:1px solid #d9b85a;padding:0 1px}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
@@ -162,7 +184,21 @@ svg.chart text{font-size:10px;fill:#5b6570}
 .mtlabel{font-weight:600}
 .brief h2{border-bottom:1px solid var(--line);padding-bottom:.2rem}
 .brief li{margin-bottom:.4rem}
-@media (max-width:50rem){.layout{grid-template-columns:1fr}input[name=q]{min-width:0;width:100%}}
+main{overflow-wrap:break-word}
+img,svg,table{max-width:100%}
+dl.kv dd{min-width:0;overflow-wrap:anywhere}
+@media (max-width:50rem){
+.layout{grid-template-columns:minmax(0,1fr);grid-template-areas:"results" "facets";gap:1rem}
+header{padding:.4rem .8rem}
+nav a{margin-right:.7rem}
+main{padding:.6rem .8rem 2rem}
+h1{font-size:1.3rem}
+dl.kv{grid-template-columns:minmax(0,1fr)}
+dl.kv dt{font-weight:600;margin-top:.3rem}
+table{display:block;overflow-x:auto}
+.mt td{display:block;width:auto}
+form.search label{flex:1 1 8rem}
+}
 "#;
 
 #[cfg(test)]

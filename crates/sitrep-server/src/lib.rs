@@ -15,11 +15,11 @@ pub mod html;
 pub mod ingest;
 pub mod map;
 pub mod pages;
+pub mod query;
 pub mod timeline;
 pub mod watch;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -66,21 +66,17 @@ struct Inner {
     /// Corpora of date ranges asked for lately: (from, to) -> corpus.
     ranged: Mutex<Vec<RangedCorpus>>,
     config: Config,
-    watch: Mutex<watch::Watchlists>,
 }
 
 impl AppState {
-    /// State over a store. Watchlists are kept in the store's data folder when it has one.
+    /// State over a store (watchlists are kept in the store).
     pub fn new(store: Store, config: Config) -> Self {
-        let path: Option<PathBuf> = store.dir().map(|d| d.join("watchlists.json"));
-        let watch = watch::Watchlists::load(path);
         AppState {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 corpus: Mutex::new(None),
                 ranged: Mutex::new(Vec::new()),
                 config,
-                watch: Mutex::new(watch),
             }),
         }
     }
@@ -93,11 +89,6 @@ impl AppState {
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.inner.config
-    }
-
-    /// Watchlists, locked.
-    pub fn watchlists(&self) -> MutexGuard<'_, watch::Watchlists> {
-        self.inner.watch.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The number of documents the server keeps in memory for timeline, map and brief.
@@ -231,6 +222,7 @@ impl From<sitrep_store::Error> for AppError {
     fn from(e: sitrep_store::Error) -> Self {
         match e {
             sitrep_store::Error::Invalid(m) => AppError::bad_request(m),
+            e @ sitrep_store::Error::NoStore(_) => AppError::not_found(e.to_string()),
             e => AppError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
         }
     }
@@ -348,7 +340,13 @@ pub fn router(state: AppState) -> Router {
         .route("/timeline", get(pages::timeline))
         .route("/map", get(pages::map))
         .route("/brief", get(pages::brief))
-        .route("/watchlists", get(watch::page))
+        .route("/watchlists", get(watch::page).post(watch::create_form))
+        .route("/watchlists/{id}", get(watch::results))
+        .route(
+            "/watchlists/{id}/edit",
+            get(watch::edit_page).post(watch::edit_form),
+        )
+        .route("/watchlists/{id}/delete", post(watch::delete_form))
         .route("/watch/{id}/feed.atom", get(watch::feed))
         .route("/static/style.css", get(style))
         .route("/api/v1/openapi.json", get(api::openapi))

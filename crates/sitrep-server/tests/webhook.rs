@@ -57,7 +57,7 @@ async fn webhook_is_set_shown_redacted_changed_and_removed() {
     assert!(!w.to_string().contains("SECRET"), "{w}");
     assert!(w["last_delivery"].is_null());
     // The full URL is kept for the collectors.
-    let saved = state.watchlists().get(1).unwrap().webhook.clone();
+    let saved = state.store().watchlist(1).unwrap().unwrap().webhook.clone();
     assert_eq!(
         saved.as_deref(),
         Some("https://hooks.example.org/services/T0/SECRET?k=1")
@@ -104,7 +104,13 @@ async fn webhook_is_set_shown_redacted_changed_and_removed() {
     .await;
     assert_eq!(s, StatusCode::OK, "{w}");
     assert!(w.get("webhook").is_none(), "{w}");
-    assert!(state.watchlists().get(1).unwrap().webhook.is_none());
+    assert!(state
+        .store()
+        .watchlist(1)
+        .unwrap()
+        .unwrap()
+        .webhook
+        .is_none());
     let (s, _) = call(
         &app,
         "POST",

@@ -9,6 +9,7 @@ use sitrep_core::Document;
 
 use crate::dedup::{self, NEAR_DISTANCE};
 use crate::tracking::{self, Validators, WebhookDelivery};
+use crate::watchlists::{self, Watchlist, WatchlistSpec};
 use crate::{Error, Result};
 
 /// State of one ingested source (a file, an archive entry, a URL).
@@ -367,6 +368,49 @@ pub trait DocumentStore: Send {
         Err(unsupported("webhook deliveries"))
     }
 
+    /// Every watchlist, by id.
+    fn watchlists(&self) -> Result<Vec<Watchlist>> {
+        Err(unsupported("watchlists"))
+    }
+    /// One watchlist.
+    fn watchlist(&self, _id: u64) -> Result<Option<Watchlist>> {
+        Err(unsupported("watchlists"))
+    }
+    /// Saves a new watchlist under a fresh id (ids are never reused).
+    fn add_watchlist(&mut self, _s: &WatchlistSpec) -> Result<Watchlist> {
+        Err(unsupported("watchlists"))
+    }
+    /// Replaces what a watchlist searches for; `None` when there is no such watchlist.
+    fn update_watchlist(&mut self, _id: u64, _s: &WatchlistSpec) -> Result<Option<Watchlist>> {
+        Err(unsupported("watchlists"))
+    }
+    /// Sets or removes a watchlist's webhook (its last delivery record is dropped).
+    fn set_watchlist_webhook(
+        &mut self,
+        _id: u64,
+        _webhook: Option<&str>,
+    ) -> Result<Option<Watchlist>> {
+        Err(unsupported("watchlists"))
+    }
+    /// Records that an analyst opened a watchlist's results now: what is stored until now
+    /// is no longer new. False when there is no such watchlist.
+    fn visit_watchlist(&mut self, _id: u64) -> Result<bool> {
+        Err(unsupported("watchlists"))
+    }
+    /// Deletes a watchlist and its delivery record; false when there was none.
+    fn remove_watchlist(&mut self, _id: u64) -> Result<bool> {
+        Err(unsupported("watchlists"))
+    }
+    /// Moves the watchlists of a data folder's legacy `watchlists.json` into the store
+    /// (see [`crate::watchlists`]); how many were imported.
+    fn import_watchlists_json(&mut self, _dir: &Path) -> Result<usize> {
+        Ok(0)
+    }
+    /// When each of these documents was stored (RFC 3339), for those that exist.
+    fn ingested_at(&self, _ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        Err(unsupported("ingestion times"))
+    }
+
     /// Ids of the `limit` most recently published documents (undated ones last, newest
     /// stored first among equals), optionally only those published within `from..=to`
     /// (compared as `YYYY[-MM[-DD]]` prefixes).
@@ -632,6 +676,7 @@ CREATE INDEX documents_sh2 ON documents(sh2, simhash) WHERE sh2 IS NOT NULL;
 CREATE INDEX documents_sh3 ON documents(sh3, simhash) WHERE sh3 IS NOT NULL;
 "#,
     ),
+    (8, crate::watchlists::MIGRATION),
 ];
 
 /// The latest schema version this build knows.
@@ -1424,6 +1469,46 @@ impl DocumentStore for SqliteStore {
 
     fn webhook_delivery(&self, watchlist_id: u64) -> Result<Option<WebhookDelivery>> {
         tracking::delivery(&self.conn, watchlist_id)
+    }
+
+    fn watchlists(&self) -> Result<Vec<Watchlist>> {
+        watchlists::all(&self.conn)
+    }
+
+    fn watchlist(&self, id: u64) -> Result<Option<Watchlist>> {
+        watchlists::get(&self.conn, id)
+    }
+
+    fn add_watchlist(&mut self, s: &WatchlistSpec) -> Result<Watchlist> {
+        watchlists::add(&self.conn, s, &now())
+    }
+
+    fn update_watchlist(&mut self, id: u64, s: &WatchlistSpec) -> Result<Option<Watchlist>> {
+        watchlists::update(&self.conn, id, s, &now())
+    }
+
+    fn set_watchlist_webhook(
+        &mut self,
+        id: u64,
+        webhook: Option<&str>,
+    ) -> Result<Option<Watchlist>> {
+        watchlists::set_webhook(&self.conn, id, webhook, &now())
+    }
+
+    fn visit_watchlist(&mut self, id: u64) -> Result<bool> {
+        watchlists::visit(&self.conn, id, &now())
+    }
+
+    fn remove_watchlist(&mut self, id: u64) -> Result<bool> {
+        watchlists::remove(&mut self.conn, id)
+    }
+
+    fn import_watchlists_json(&mut self, dir: &Path) -> Result<usize> {
+        watchlists::import_json(&mut self.conn, dir)
+    }
+
+    fn ingested_at(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+        watchlists::ingested_at(&self.conn, ids)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod db;
 pub mod dedup;
 pub mod index;
 pub mod tracking;
+pub mod watchlists;
 
 use std::path::{Path, PathBuf};
 
@@ -21,8 +22,9 @@ pub use db::{
     DocOutcome, DocumentStore, EntityInfo, IngestState, IngestStatus, PreparedDoc, SourceWrite,
     SqliteStore, StoredDocument, StoredTranslation,
 };
-pub use index::{Hit, SearchFilters, SearchIndex};
+pub use index::{Facets, Hit, SearchFilters, SearchIndex};
 pub use tracking::{Validators, WebhookDelivery};
+pub use watchlists::{Watchlist, WatchlistSpec};
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,11 @@ pub enum Error {
     /// An invalid argument.
     #[error("{0}")]
     Invalid(String),
+    /// The data folder holds no store.
+    #[error(
+        "no store in {0} (no sitrep.db there): check --data, or create one with `sitrep ingest`"
+    )]
+    NoStore(PathBuf),
     /// A write failed because the disk (or the database's size cap) is full. The failed
     /// write left nothing behind: SQLite rolled its transaction back.
     #[error("{what}: not written, the disk or the store is full ({cause}); free some space and run the same command again (what is stored is kept, unchanged sources are skipped)")]
@@ -142,7 +149,26 @@ impl Store {
         let index = SearchIndex::open(&dir.join("index"))?;
         let mut s = Store::with_parts(Box::new(db), index);
         s.dir = Some(dir.to_path_buf());
+        if s.index.was_rebuilt() {
+            // an index of an older layout was replaced by an empty one: index every
+            // document again now when this process can write, else at the next open that can
+            s.db.mark_all_unindexed()?;
+            if s.index.try_writer() {
+                s.sync_index()?;
+                s.index.release_writer();
+            }
+        }
         Ok(s)
+    }
+
+    /// Opens an existing store for reading, creating nothing: a data folder without
+    /// `sitrep.db` is an error that names it (a mistyped `--data` must not leave an empty
+    /// store behind).
+    pub fn open_existing(dir: &Path) -> Result<Self> {
+        if !dir.join("sitrep.db").is_file() {
+            return Err(Error::NoStore(dir.to_path_buf()));
+        }
+        Self::open_reader(dir)
     }
 
     /// A store in memory, for tests.
@@ -307,6 +333,30 @@ impl Store {
             .search(query, filters, limit, |id| self.db.text(id).ok().flatten())
     }
 
+    /// One page of results (`limit` hits after `offset`); see [`SearchIndex::search_page`].
+    pub fn search_page(
+        &self,
+        query: &str,
+        filters: &SearchFilters,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
+        self.index.search_page(query, filters, offset, limit, |id| {
+            self.db.text(id).ok().flatten()
+        })
+    }
+
+    /// The number of documents matching a query and filters, and facet counts over all of
+    /// them.
+    pub fn facets(&self, query: &str, filters: &SearchFilters) -> Result<(usize, Facets)> {
+        self.index.facets(query, filters)
+    }
+
+    /// Number of documents stored after document `after` that match a query and filters.
+    pub fn count_after(&self, query: &str, filters: &SearchFilters, after: i64) -> Result<usize> {
+        self.index.count_after(query, filters, after)
+    }
+
     /// Number of documents matching a query and filters.
     pub fn count(&self, query: &str, filters: &SearchFilters) -> Result<usize> {
         self.index.count(query, filters)
@@ -318,6 +368,63 @@ impl Store {
     pub fn matching(&self, query: &str, filters: &SearchFilters, ids: &[i64]) -> Result<Vec<i64>> {
         self.index.reload()?;
         self.index.matching_ids(query, filters, ids)
+    }
+
+    /// Moves the legacy `watchlists.json` of the data folder into the store, once (see
+    /// [`watchlists`]). Every watchlist method calls it first, so that no watchlist is
+    /// created, listed or deleted before the old ones are in; a file that does not parse is
+    /// an error, never an empty list.
+    fn legacy_watchlists(&mut self) -> Result<()> {
+        if let Some(d) = self.dir.clone() {
+            self.db.import_watchlists_json(&d)?;
+        }
+        Ok(())
+    }
+
+    /// Every watchlist.
+    pub fn watchlists(&mut self) -> Result<Vec<Watchlist>> {
+        self.legacy_watchlists()?;
+        self.db.watchlists()
+    }
+
+    /// One watchlist.
+    pub fn watchlist(&mut self, id: u64) -> Result<Option<Watchlist>> {
+        self.legacy_watchlists()?;
+        self.db.watchlist(id)
+    }
+
+    /// Saves a new watchlist under a fresh id.
+    pub fn add_watchlist(&mut self, s: &WatchlistSpec) -> Result<Watchlist> {
+        self.legacy_watchlists()?;
+        self.db.add_watchlist(s)
+    }
+
+    /// Replaces what a watchlist searches for (`None`: no such watchlist).
+    pub fn update_watchlist(&mut self, id: u64, s: &WatchlistSpec) -> Result<Option<Watchlist>> {
+        self.legacy_watchlists()?;
+        self.db.update_watchlist(id, s)
+    }
+
+    /// Sets or removes a watchlist's webhook (`None`: no such watchlist).
+    pub fn set_watchlist_webhook(
+        &mut self,
+        id: u64,
+        webhook: Option<&str>,
+    ) -> Result<Option<Watchlist>> {
+        self.legacy_watchlists()?;
+        self.db.set_watchlist_webhook(id, webhook)
+    }
+
+    /// Records a visit to a watchlist's results (false: no such watchlist).
+    pub fn visit_watchlist(&mut self, id: u64) -> Result<bool> {
+        self.legacy_watchlists()?;
+        self.db.visit_watchlist(id)
+    }
+
+    /// Deletes a watchlist and its delivery record (false: there was none).
+    pub fn remove_watchlist(&mut self, id: u64) -> Result<bool> {
+        self.legacy_watchlists()?;
+        self.db.remove_watchlist(id)
     }
 
     /// Number of stored documents.

@@ -464,11 +464,14 @@ fn translations_are_stored_and_make_english_queries_find_the_original() {
     };
     store.sync_index().unwrap();
     let f = SearchFilters::default();
-    assert_eq!(store.count("rebels fighting", &f).unwrap(), 0);
+    // words with no French cognate (stemming makes "rebels" find "rebelles")
+    assert_eq!(store.count("withdrew fighting", &f).unwrap(), 0);
     let t = Translation {
         paragraphs: vec![(
             Span::new(0, len),
-            "The rebels took the town of Kidal on Friday after two days of fighting.".into(),
+            "The rebels took the town of Kidal on Friday after two days of fighting, while \
+             the army withdrew to the south."
+                .into(),
         )],
         backend: "Apertium fr→es→en".into(),
         seconds: 0.5,
@@ -478,7 +481,7 @@ fn translations_are_stored_and_make_english_queries_find_the_original() {
     };
     store.add_translation(id, &t).unwrap();
     store.sync_index().unwrap();
-    let hits = store.search("rebels fighting", &f, 10).unwrap();
+    let hits = store.search("withdrew fighting", &f, 10).unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].doc_id, id);
     let stored = store.db().translations(id).unwrap();
@@ -759,4 +762,110 @@ fn a_query_the_search_engine_chokes_on_is_an_error_not_a_panic() {
             Err(e) => assert!(e.to_string().contains("simplify it"), "{e}"),
         }
     }
+}
+
+#[test]
+fn search_stems_in_the_documents_language() {
+    let mut store = Store::in_memory().unwrap();
+    let en = doc(
+        "en.txt",
+        "Soldiers guarded the bridges while protesters marched towards the ministries.",
+    );
+    let mut fr = doc(
+        "fr.txt",
+        "Les manifestants ont défilé devant les ministères pendant que les soldats gardaient les ponts.",
+    );
+    fr.language = "fr".into();
+    write(&mut store, "en.txt", vec![en]);
+    write(&mut store, "fr.txt", vec![fr]);
+    store.sync_index().unwrap();
+    let f = SearchFilters::default();
+    // English: singular finds plural, verb finds noun
+    assert_eq!(store.count("soldier", &f).unwrap(), 1);
+    assert_eq!(store.count("bridge", &f).unwrap(), 1);
+    assert_eq!(store.count("march", &f).unwrap(), 1);
+    // French: singular finds plural, typed with or without accents
+    assert_eq!(store.count("manifestant", &f).unwrap(), 1);
+    assert_eq!(store.count("ministere", &f).unwrap(), 1);
+    assert_eq!(store.count("soldat", &f).unwrap(), 1);
+    // and a word in neither finds nothing
+    assert_eq!(store.count("harbour", &f).unwrap(), 0);
+    // the snippet marks the form the text has
+    let hits = store.search("soldier", &f, 10).unwrap();
+    assert!(hits[0].snippet_html.contains("<b>Soldiers</b>"), "{hits:?}");
+}
+
+#[test]
+fn an_index_of_an_older_layout_is_rebuilt_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = Store::open(dir.path()).unwrap();
+        write(
+            &mut s,
+            "a.txt",
+            vec![doc("a.txt", "Soldiers crossed the river at dawn.")],
+        );
+        s.sync_index().unwrap();
+    }
+    // an index written before the version file existed
+    std::fs::remove_file(dir.path().join("index").join("sitrep-index-version")).unwrap();
+    let s = Store::open_reader(dir.path()).unwrap();
+    assert_eq!(s.indexed_count(), 1);
+    assert_eq!(
+        s.count("soldier", &SearchFilters::default()).unwrap(),
+        1,
+        "rebuilt with the stemmed fields"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("index").join("sitrep-index-version")).unwrap(),
+        crate::index::INDEX_VERSION
+    );
+}
+
+#[test]
+fn read_only_opens_create_no_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo");
+    let e = Store::open_existing(&missing).err().unwrap().to_string();
+    assert!(e.contains("no store in") && e.contains("typo"), "{e}");
+    assert!(!missing.exists());
+}
+
+#[test]
+fn watchlist_ids_are_never_reused_and_deliveries_go_with_them() {
+    let mut store = Store::in_memory().unwrap();
+    let spec = |n: &str| crate::WatchlistSpec {
+        name: n.into(),
+        q: Some("coup".into()),
+        ..Default::default()
+    };
+    let a = store.add_watchlist(&spec("a")).unwrap();
+    let b = store.add_watchlist(&spec("b")).unwrap();
+    assert_eq!((a.id, b.id), (1, 2));
+    store
+        .db_mut()
+        .record_webhook_delivery(&crate::WebhookDelivery {
+            watchlist_id: 2,
+            target: "https://hooks.example.org".into(),
+            ok: true,
+            status: "HTTP 204".into(),
+            matches: 1,
+            at: "2030-01-01T00:00:00Z".into(),
+        })
+        .unwrap();
+    assert!(store.remove_watchlist(2).unwrap());
+    assert!(!store.remove_watchlist(2).unwrap());
+    let c = store.add_watchlist(&spec("c")).unwrap();
+    assert_eq!(c.id, 3, "a deleted id is not given again");
+    assert!(store.db().webhook_delivery(2).unwrap().is_none());
+    assert!(store.db().webhook_delivery(3).unwrap().is_none());
+    // a visit records the highest stored id
+    write(
+        &mut store,
+        "x.txt",
+        vec![doc("x.txt", "A coup was attempted.")],
+    );
+    assert!(store.visit_watchlist(1).unwrap());
+    let w = store.watchlist(1).unwrap().unwrap();
+    assert!(w.seen_upto >= 1 && w.last_visit.is_some());
 }

@@ -834,9 +834,7 @@ pub fn run_batch(
     let total = (urls.len() + local.len()) as u64;
     let bar = if progress {
         let pb = indicatif::ProgressBar::new(total);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} sources  {per_sec}  ETA {eta}  {wide_msg}",
-        ) {
+        if let Some(style) = crate::progress::style() {
             pb.set_style(style);
         }
         Some(pb)
@@ -1025,11 +1023,10 @@ pub fn run_batch(
                 }
                 if let Some(pb) = &bar {
                     pb.inc(1);
-                    pb.set_message(format!(
-                        "{} stored, {} duplicates, {} failed",
+                    pb.set_message(crate::progress::message(
                         b.stored_ids.len(),
                         b.duplicates,
-                        b.failed
+                        b.failed,
                     ));
                 }
             }

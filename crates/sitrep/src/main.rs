@@ -6,7 +6,9 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod extract;
+mod files;
 mod ingest;
+mod progress;
 mod safe;
 mod search;
 mod serve;

@@ -65,13 +65,7 @@ fn render_snippet(html: &str, bold: bool) -> String {
 
 /// Runs `sitrep search`.
 pub fn run(args: SearchArgs) -> Result<ExitCode> {
-    if !args.data.join("sitrep.db").exists() {
-        anyhow::bail!(
-            "no store in {} (run `sitrep ingest` first, or give --data)",
-            args.data.display()
-        );
-    }
-    let store = Store::open_reader(&args.data)
+    let store = Store::open_existing(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
     let filters = SearchFilters {
         entity: args.entity,

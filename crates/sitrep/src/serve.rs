@@ -137,7 +137,7 @@ fn summary(c: &Corpus) -> String {
 
 /// Runs `sitrep serve`.
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
-    let store = Store::open_reader(&args.data)
+    let store = Store::open_existing(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
     run_server(store, args.addr, config(args.read_only, Some(args.window)))
 }
@@ -155,6 +155,17 @@ fn find_corpus(given: &Path) -> Option<PathBuf> {
 struct IngestCli {
     #[command(flatten)]
     args: crate::ingest::IngestArgs,
+}
+
+/// Whether `apertium` runs and has every mode of its default French route.
+fn apertium_routes_installed() -> bool {
+    let a = sitrep_core::translate::Apertium::default();
+    let Ok(modes) = a.installed_modes() else {
+        return false;
+    };
+    a.routes
+        .get("fr")
+        .is_some_and(|route| route.iter().all(|m| modes.contains(m)))
 }
 
 /// Runs `sitrep demo`.
@@ -192,6 +203,17 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     let mut words = vec!["ingest".to_string()];
     words.extend(files.iter().map(|f| f.display().to_string()));
     words.extend(["--data".to_string(), data.display().to_string()]);
+    // the French reports get their English when Apertium and its French→English route are
+    // installed
+    if apertium_routes_installed() {
+        eprintln!("sitrep demo: Apertium found, translating the French reports into English");
+        words.extend(["--translate".to_string(), "apertium".to_string()]);
+    } else {
+        eprintln!(
+            "sitrep demo: Apertium (fr-es, spa-eng) not installed, reports stay untranslated \
+             (apt-get install apertium apertium-fr-es apertium-eng-spa)"
+        );
+    }
     let ingest = IngestCli::try_parse_from(words).context("ingest arguments")?;
     // A failed source (the corpus README is not a report) does not stop the demo.
     crate::ingest::run(ingest.args)?;
@@ -207,7 +229,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
 
 /// Runs `sitrep export`.
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
-    let store = Store::open_reader(&args.data)
+    let store = Store::open_existing(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
     let corpus = Corpus::load(&store).context("loading the documents")?;
     let bq = sitrep_server::brief::BriefQuery {

@@ -21,7 +21,7 @@ pub struct StatusArgs {
 
 /// Runs `sitrep status`.
 pub fn run(args: StatusArgs) -> Result<ExitCode> {
-    let store = Store::open_reader(&args.data)
+    let store = Store::open_existing(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
     let counts = store.db().status_counts()?;
     let failed = store.db().statuses(Some(IngestState::Failed))?;

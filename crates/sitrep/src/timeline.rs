@@ -40,9 +40,22 @@ fn parse_rel(s: &str) -> std::result::Result<(String, char), String> {
 
 /// Runs `sitrep timeline` over files.
 pub fn run(args: TimelineArgs) -> Result<ExitCode> {
-    let pipeline = Pipeline::new(PipelineOptions::default()).context("building the pipeline")?;
-    let results: Vec<(PathBuf, sitrep_core::Result<Vec<Document>>)> = args
+    // a glob over a corpus folder also names its README, LICENSE...: not reports
+    let (skipped, files): (Vec<PathBuf>, Vec<PathBuf>) = args
         .files
+        .into_iter()
+        .partition(|p| crate::files::is_folder_file(p));
+    for p in &skipped {
+        eprintln!(
+            "sitrep: {}: skipped, a README/LICENSE-like file describes a folder and is no report",
+            p.display()
+        );
+    }
+    if files.is_empty() {
+        anyhow::bail!("no report among the files given (only README/LICENSE-like files)");
+    }
+    let pipeline = Pipeline::new(PipelineOptions::default()).context("building the pipeline")?;
+    let results: Vec<(PathBuf, sitrep_core::Result<Vec<Document>>)> = files
         .par_iter()
         .map(|p| (p.clone(), pipeline.process_path(p)))
         .collect();

@@ -8,8 +8,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use sitrep_server::watch::{Watchlist, Watchlists};
-use sitrep_store::{SearchFilters, Store, WebhookDelivery};
+use sitrep_store::{SearchFilters, Store, Watchlist, WebhookDelivery};
 
 use crate::ingest::fetch::{GuardedResolver, USER_AGENT};
 use crate::ingest::CollectOptions;
@@ -20,8 +19,6 @@ pub const MAX_MATCHES: usize = 100;
 /// How webhooks are called.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The data folder, whose `watchlists.json` names the webhooks.
-    pub data: std::path::PathBuf,
     /// Allow loopback, private and link-local targets.
     pub allow_private: bool,
     /// Whole-request timeout.
@@ -33,7 +30,6 @@ pub struct Settings {
 impl From<&CollectOptions> for Settings {
     fn from(o: &CollectOptions) -> Self {
         Settings {
-            data: o.data.clone(),
             allow_private: o.allow_private,
             timeout: o.timeout(),
             server_url: o.server_url.trim_end_matches('/').to_string(),
@@ -126,8 +122,14 @@ pub fn notify(store: &mut Store, new_ids: &[i64], s: &Settings) -> usize {
     if new_ids.is_empty() {
         return 0;
     }
-    let lists = Watchlists::load(Some(s.data.join("watchlists.json")));
-    let hooked: Vec<&Watchlist> = lists.all().iter().filter(|w| w.webhook.is_some()).collect();
+    let lists = match store.watchlists() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("sitrep: watchlists not read, no webhook called: {e}");
+            return 0;
+        }
+    };
+    let hooked: Vec<&Watchlist> = lists.iter().filter(|w| w.webhook.is_some()).collect();
     if hooked.is_empty() {
         return 0;
     }

@@ -1118,8 +1118,13 @@ fn a_full_store_stops_ingest_cleanly_and_a_rerun_completes_it() {
     }
     let data = tmp.path().join("data");
     let (s, d) = (src.to_str().unwrap(), data.to_str().unwrap());
+    // `status` reads a store and creates none: a missing one is an error
+    let r = run(&["status", "--data", d], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no store in"), "{}", r.stderr);
+    assert!(!data.exists());
     // An empty store, to learn how many pages its schema takes.
-    assert_eq!(run(&["status", "--data", d], &[]).code, 0);
+    drop(sitrep_store::Store::open(&data).unwrap());
     let pages = std::fs::metadata(data.join("sitrep.db")).unwrap().len() / 4096;
     // Room for about half of the reports: measured by storing them all elsewhere first.
     let probe = tmp.path().join("probe");

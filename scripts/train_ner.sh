@@ -11,12 +11,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NER="${1:-../shared/bench/ner}"
-EPOCHS="${EPOCHS:-10}"
 cargo build --release -p sitrep-core --example train_ner
 T=target/release/examples/train_ner
-$T --lang en --epochs "$EPOCHS" --train "$NER/conll2003-en/eng.train.gz" \
+$T --lang en --epochs 10 --bits 20 --train "$NER/conll2003-en/eng.train.gz" \
    --dev "$NER/conll2003-en/eng.testa" --out data/ner/en.model
-$T --lang fr --epochs "$EPOCHS" --train "$NER/hipe2020-fr/HIPE-data-v1.4-train-fr.tsv.gz" \
+$T --lang fr --epochs 12 --bits 20 --train "$NER/hipe2020-fr/HIPE-data-v1.4-train-fr.tsv.gz" \
    --dev "$NER/hipe2020-fr/HIPE-data-v1.4-dev-fr.tsv" --out data/ner/fr.model
-$T --lang ar --epochs "$EPOCHS" --train "$NER/anercorp-ar/ANERcorp-train-part.txt" \
+$T --lang ar --epochs 20 --bits 20 --train "$NER/anercorp-ar/ANERcorp-train-part.txt" \
    --holdout-last-sixth ${AR_DEV:+--write-dev "$AR_DEV"} --out data/ner/ar.model

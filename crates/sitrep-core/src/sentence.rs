@@ -8,7 +8,7 @@ const ABBREV: &[&str] = &[
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu",
     "fri", "sat", "sun", "inc", "ltd", "co", "corp", "jr", "sr", "vs", "etc", "e.g", "i.e",
     "approx", "est", "fig", "mme", "mlle", "mgr", "janv", "févr", "avr", "juil", "déc", "cf", "al",
-    "ca", "p", "pp", "op", "sq", "km", "n°",
+    "ca", "p", "pp", "op", "sq", "km", "n°", "mm",
 ];
 
 fn is_abbrev(word: &str) -> bool {

@@ -509,6 +509,7 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Entity> {
     let mut cands: Vec<Cand> = Vec::new();
     let mut local: Vec<Cand> = Vec::new();
     let mut infos = Vec::new();
+    let mut memory = tagger::Memory::default();
     for (start, end, toks) in &sents {
         let para = doc
             .paragraphs
@@ -526,18 +527,21 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Entity> {
             && is_title_case(&doc.text[*start..*end]);
         local.clear();
         sentence_cands(&doc.text, toks, kb, &mut local);
+        let before = cands.len();
         match model {
-            Some(m) => {
+            // a title-case headline capitalises every word: the rules' known names only
+            Some(m) if !headline => {
                 tagger::sentence_infos(&doc.text, toks, kb, &ctx, &mut infos);
-                let spans = tagger::spans(&m.tag(&infos));
-                merge_tagged(&doc.text, toks, kb, &spans, &mut local, &mut cands);
+                let spans = tagger::spans(&m.tag(&infos, &mut memory));
+                merge_tagged(&doc.text, toks, kb, &ctx, &spans, &mut local, &mut cands);
             }
-            None => {
-                if headline {
-                    local.retain(|c| c.ident != Ident::Generic);
-                }
-                cands.append(&mut local);
-            }
+            _ => cands.append(&mut local),
+        }
+        if headline {
+            // a title-case headline capitalises every word: only known names count
+            let mut tail = cands.split_off(before);
+            tail.retain(|c| c.ident != Ident::Generic);
+            cands.append(&mut tail);
         }
     }
     resolve(doc, kb, cands)
@@ -553,6 +557,7 @@ fn merge_tagged(
     full: &str,
     toks: &[Token],
     kb: &Kb,
+    ctx: &tagger::DocCtx,
     spans: &[tagger::Span],
     local: &mut Vec<Cand>,
     out: &mut Vec<Cand>,
@@ -561,6 +566,56 @@ fn merge_tagged(
     let mut touched = vec![false; local.len()];
     let mut fresh: Vec<Cand> = Vec::new();
     for sp in spans {
+        // names start with a capitalised word in a cased script (`ville de Konna` -> `Konna`)
+        // and end on a word
+        let mut sp = *sp;
+        let cased = toks[sp.start..sp.end]
+            .iter()
+            .any(|t| t.text.chars().any(|c| c.is_uppercase() || c.is_lowercase()));
+        // (a title the model was taught to include stays: `général Dupont`)
+        while cased
+            && sp.start < sp.end
+            && !is_name_word(&toks[sp.start])
+            && !(is_title(&toks[sp.start]) && sp.start + 1 < sp.end)
+        {
+            sp.start += 1;
+        }
+        // a function word does not open or close a name in a script without case either
+        while !cased && sp.start < sp.end && words::is_function_word(toks[sp.start].text) {
+            sp.start += 1;
+        }
+        while sp.end > sp.start
+            && (toks[sp.end - 1].kind == TokKind::Punct
+                || is_connector(&toks[sp.end - 1])
+                || (!cased && words::is_function_word(toks[sp.end - 1].text)))
+        {
+            sp.end -= 1;
+        }
+        // a line-initial ordinary word before a known name: `Offer Mali's government`
+        if cased
+            && sp.end - sp.start >= 2
+            && (sp.start == 0 || toks[sp.start - 1].kind == TokKind::Punct)
+            && words::is_common(toks[sp.start].stem())
+            && !toks[sp.start].is_acronym()
+        {
+            let whole = kb_match(full, toks, sp.start, kb, false)
+                .is_some_and(|(n, _)| n == sp.end - sp.start);
+            let rest = kb_match(full, toks, sp.start + 1, kb, false)
+                .is_some_and(|(n, _)| n == sp.end - sp.start - 1);
+            if rest && !whole {
+                sp.start += 1;
+            }
+        }
+        if sp.end == sp.start {
+            continue;
+        }
+        if sp.end == sp.start
+            || !toks[sp.start..sp.end]
+                .iter()
+                .any(|t| t.text.chars().any(char::is_alphabetic))
+        {
+            continue;
+        }
         let last = &toks[sp.end - 1];
         let (a, b) = (toks[sp.start].start, last.start + last.stem().len());
         if b <= a {
@@ -579,10 +634,13 @@ fn merge_tagged(
             local[i].tagged = Some(sp.kind);
             continue;
         }
+        // patterns, knowledge-base names covering the span, and the rules' reading of one
+        // hyphenated word (`Bamako-Gao`) stay
+        let one_word = sp.end - sp.start == 1;
         let keeps = over.iter().any(|&i| match local[i].ident {
             Ident::Special { .. } => true,
             Ident::Generic => false,
-            _ => local[i].start <= a && local[i].end >= b,
+            _ => one_word || (local[i].start <= a && local[i].end >= b),
         });
         if keeps {
             continue;
@@ -597,7 +655,17 @@ fn merge_tagged(
                 push_kb(full, toks, sp.start, len, &hits, &mut fresh);
             }
         }
-        if fresh.len() == before {
+        // one word that is a demonym, a month, or an ordinary word the document also uses in
+        // lower case (`the North` / `north of the river`) is no name by itself
+        let lone = one_word && {
+            let t = &toks[sp.start];
+            let w = t.stem();
+            kb.demonym(w).is_some()
+                || kb.is_non_entity(w)
+                || tagger::is_month(w)
+                || (!t.is_acronym() && ctx.seen_lower(w) && words::is_common(w))
+        };
+        if fresh.len() == before && !lone {
             let content = toks[sp.start..sp.end]
                 .iter()
                 .filter(|t| t.kind == TokKind::Word && !is_connector(t))
@@ -625,12 +693,8 @@ fn merge_tagged(
         if dead[i] {
             continue;
         }
-        if !touched[i] {
-            match c.ident {
-                Ident::Generic => continue,
-                Ident::Special { .. } => {}
-                _ => c.unconfirmed = true,
-            }
+        if !touched[i] && !matches!(c.ident, Ident::Special { .. }) {
+            c.unconfirmed = true;
         }
         out.push(c);
     }
@@ -1532,7 +1596,13 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
     let voted = |surface: &str| -> Option<EntityType> {
         let v = votes.get(&norm_key(surface))?;
         let (k, n) = v.iter().enumerate().max_by_key(|(i, n)| (**n, 3 - *i))?;
-        (*n > 0).then_some([EntityType::Person, EntityType::Organization, EntityType::Place][k])
+        (*n > 0).then_some(
+            [
+                EntityType::Person,
+                EntityType::Organization,
+                EntityType::Place,
+            ][k],
+        )
     };
     let score = |i: u32| {
         let e = kb.entry(i);
@@ -1550,7 +1620,11 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         };
         let want = voted(&c.surface);
         let mut pool: Vec<u32> = match want {
-            Some(k) => hs.iter().copied().filter(|x| kb.entry(*x).kind == k).collect(),
+            Some(k) => hs
+                .iter()
+                .copied()
+                .filter(|x| kb.entry(*x).kind == k)
+                .collect(),
             None => hs.clone(),
         };
         if pool.is_empty() {
@@ -1563,7 +1637,10 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             }
             pool = hs;
         }
-        let Some(best) = pool.into_iter().max_by(|a, b| score(*a).total_cmp(&score(*b))) else {
+        let Some(best) = pool
+            .into_iter()
+            .max_by(|a, b| score(*a).total_cmp(&score(*b)))
+        else {
             continue;
         };
         c.ident = Ident::Kb(best);
@@ -1578,13 +1655,25 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             return true;
         }
         let ambiguous = c.unconfirmed
-            || (c.tokens == 1
-                && (words::is_common(&c.surface) || tagger::is_month(&c.surface)));
+            || (c.tokens == 1 && (words::is_common(&c.surface) || tagger::is_month(&c.surface)));
         !ambiguous
-            || e
-                .country
+            || e.country
                 .as_ref()
                 .is_some_and(|cc| doc_countries.contains(cc))
+    });
+    // An unknown name the rules found and the tagger did not tag counts when the document
+    // names it elsewhere where it was tagged or known, or as the surname of a person.
+    let mut confirmed: HashSet<String> = HashSet::new();
+    for c in cands.iter().filter(|c| !c.unconfirmed) {
+        confirmed.insert(norm_key(&c.surface));
+        let person = c.tagged == Some(EntityType::Person)
+            || matches!(c.ident, Ident::Kb(x) if kb.entry(x).kind == EntityType::Person);
+        if person && c.tokens >= 2 {
+            confirmed.insert(norm_key(last_word(&c.surface)));
+        }
+    }
+    cands.retain(|c| {
+        !(c.unconfirmed && c.ident == Ident::Generic) || confirmed.contains(&norm_key(&c.surface))
     });
     // Short forms count only when the full name is in the document.
     let linked: HashSet<u32> = cands
@@ -1771,7 +1860,11 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
             .filter(|(_, n)| **n > 0)
             .max_by_key(|(i, n)| (**n, 3 - *i))
         {
-            return [EntityType::Person, EntityType::Organization, EntityType::Place][k];
+            return [
+                EntityType::Person,
+                EntityType::Organization,
+                EntityType::Place,
+            ][k];
         }
         if cs
             .iter()

@@ -15,9 +15,7 @@ use std::sync::{LazyLock, OnceLock};
 
 use rustc_hash::FxHashSet;
 
-use super::{
-    kb_match, LOWER_TITLE_SET, ORG_HEAD_SET, PLACE_CUES, PLACE_HEAD_SET, TITLE_SET,
-};
+use super::{kb_match, LOWER_TITLE_SET, ORG_HEAD_SET, PLACE_CUES, PLACE_HEAD_SET, TITLE_SET};
 use crate::document::EntityType;
 use crate::extract::tokens::{TokKind, Token};
 use crate::kb::{words, Kb, KeyKind};
@@ -137,12 +135,84 @@ const F_PLACE_CUE: u32 = 1 << 18;
 const F_LONG: u32 = 1 << 19;
 
 const MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-    "août", "septembre", "octobre", "novembre", "décembre", "lundi", "mardi", "mercredi",
-    "jeudi", "vendredi", "samedi", "dimanche",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ابريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "اغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "اكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+    "كانون",
+    "شباط",
+    "آذار",
+    "اذار",
+    "نيسان",
+    "أيار",
+    "ايار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "ايلول",
+    "تشرين",
 ];
 
 static MONTH_SET: LazyLock<super::WordSet> = LazyLock::new(|| super::WordSet::new(MONTHS));
@@ -160,6 +230,10 @@ pub struct TokInfo {
     prefix: [u64; 4],
     suffix: [u64; 4],
     flags: u32,
+    /// Arabic: the word without its proclitics (`و`, `ب`, `ل`, `ك`, `ف`, `ال`), else 0.
+    stem: u64,
+    /// Knowledge-base kinds of that stem as a whole name.
+    stem_kb: u8,
     /// Knowledge-base code: 0 none; else begin (1) or inside (2), plus the kinds (bits 2..).
     kb: u8,
 }
@@ -229,6 +303,11 @@ pub struct DocCtx {
 }
 
 impl DocCtx {
+    /// Whether the document uses `w` in lower case somewhere.
+    pub fn seen_lower(&self, w: &str) -> bool {
+        self.seen_lower.contains(&lower_hash(w))
+    }
+
     /// Records the lower-case words of one sentence.
     pub fn add_sentence(&mut self, toks: &[Token]) {
         for t in toks {
@@ -344,12 +423,21 @@ pub fn sentence_infos(full: &str, toks: &[Token], kb: &Kb, doc: &DocCtx, out: &m
                 }
             }
         }
+        let (stem, stem_kb) = match arabic_stem(w) {
+            Some(st) => (
+                lower_hash(st),
+                kb_code(kb, kb.lookup(&crate::kb::norm_key(st))),
+            ),
+            None => (0, 0),
+        };
         out.push(TokInfo {
             lower,
             shape,
             prefix,
             suffix,
             flags,
+            stem,
+            stem_kb,
             kb: 0,
         });
     }
@@ -371,6 +459,31 @@ pub fn sentence_infos(full: &str, toks: &[Token], kb: &Kb, doc: &DocCtx, out: &m
             None => i += 1,
         }
     }
+}
+
+/// An Arabic word without its proclitics: a conjunction (`و`, `ف`), a preposition (`ب`,
+/// `ل`, `ك`) and the article (`ال`, `لل`), in that order; `None` when nothing is stripped
+/// or fewer than two letters would remain.
+fn arabic_stem(w: &str) -> Option<&str> {
+    if !w.starts_with(|c: char| ('\u{0600}'..='\u{06ff}').contains(&c)) {
+        return None;
+    }
+    let min = |s: &str| s.chars().count() >= 2;
+    let mut s = w;
+    if let Some(r) = s.strip_prefix(['و', 'ف']).filter(|r| min(r)) {
+        s = r;
+    }
+    if let Some(r) = s.strip_prefix("لل").filter(|r| min(r)) {
+        s = r;
+    } else {
+        if let Some(r) = s.strip_prefix(['ب', 'ل', 'ك']).filter(|r| min(r)) {
+            s = r;
+        }
+        if let Some(r) = s.strip_prefix("ال").filter(|r| min(r)) {
+            s = r;
+        }
+    }
+    (s.len() < w.len()).then_some(s)
 }
 
 const NONE: u64 = 0xdead_beef;
@@ -451,12 +564,58 @@ fn static_features(infos: &[TokInfo], i: usize, out: &mut Vec<u64>) {
         u64::from(t.flags & (F_FIRST | F_SEEN_LOWER | F_COMMON | F_CAPS_SENTENCE)),
     ));
     out.push(feat2(31, shape(0), shape(1)));
+    if t.stem != 0 {
+        out.push(feat(33, t.stem));
+        out.push(feat(34, u64::from(t.stem_kb)));
+        out.push(feat2(35, lower(-1), t.stem));
+        out.push(feat2(36, t.stem, lower(1)));
+    }
+    for (d, tmpl) in [(-1isize, 37u64), (1, 38)] {
+        if let Some(x) = at(d).filter(|x| x.stem != 0) {
+            out.push(feat(tmpl, x.stem));
+        }
+    }
     out.push(feat2(32, shape(-1), shape(0)));
 }
 
-/// Appends the features that depend on the two previous tags.
-fn tag_features(infos: &[TokInfo], i: usize, p1: u8, p2: u8, out: &mut Vec<u64>) {
+/// What the tagger said earlier in the document: the type it last gave each word (by its
+/// lower-case hash, or its stem in Arabic), read as a feature when the word comes again.
+#[derive(Debug, Default)]
+pub struct Memory {
+    seen: rustc_hash::FxHashMap<u64, u8>,
+}
+
+impl Memory {
+    fn key(t: &TokInfo) -> u64 {
+        if t.stem != 0 {
+            t.stem
+        } else {
+            t.lower
+        }
+    }
+
+    fn get(&self, t: &TokInfo) -> u8 {
+        self.seen.get(&Memory::key(t)).copied().unwrap_or(0)
+    }
+
+    /// Records the types given to the words of one tagged sentence.
+    fn record(&mut self, infos: &[TokInfo], tags: &[u8]) {
+        for (t, &g) in infos.iter().zip(tags) {
+            if t.flags & (F_PUNCT | F_DIGIT | F_FUNCTION) != 0 {
+                continue;
+            }
+            if let Some((k, _)) = kind_of_tag(g) {
+                self.seen.insert(Memory::key(t), tag_of(k, true));
+            }
+        }
+    }
+}
+
+/// Appends the features that depend on the two previous tags and on the document's memory.
+fn tag_features(infos: &[TokInfo], i: usize, p1: u8, p2: u8, memo: u8, out: &mut Vec<u64>) {
     let t = &infos[i];
+    out.push(feat(45, u64::from(memo)));
+    out.push(feat2(46, u64::from(memo), u64::from(p1)));
     out.push(feat(40, u64::from(p1)));
     out.push(feat2(41, u64::from(p1), u64::from(p2)));
     out.push(feat2(42, u64::from(p1), t.lower));
@@ -472,6 +631,8 @@ pub struct Model {
     bits: u32,
     /// Row-major `[row][tag]`, quantised.
     weights: Vec<i16>,
+    /// Subtracted from the score of `O`: trades precision for recall, chosen on the dev split.
+    o_bias: i32,
 }
 
 const MAGIC: &[u8; 8] = b"SRNER01\n";
@@ -482,15 +643,16 @@ impl Model {
     }
 
     /// The tags of one sentence, greedily left to right.
-    pub fn tag(&self, infos: &[TokInfo]) -> Vec<u8> {
+    pub fn tag(&self, infos: &[TokInfo], memory: &mut Memory) -> Vec<u8> {
         let mut feats: Vec<u64> = Vec::with_capacity(64);
         let mut tags = Vec::with_capacity(infos.len());
         let (mut p1, mut p2) = (O, O);
         for i in 0..infos.len() {
             feats.clear();
             static_features(infos, i, &mut feats);
-            tag_features(infos, i, p1, p2, &mut feats);
+            tag_features(infos, i, p1, p2, memory.get(&infos[i]), &mut feats);
             let mut score = [0i32; N_TAGS];
+            score[O as usize] = -self.o_bias;
             for &f in &feats {
                 let r = self.row(f);
                 for (s, w) in score.iter_mut().zip(&self.weights[r..r + N_TAGS]) {
@@ -510,7 +672,14 @@ impl Model {
             p2 = p1;
             p1 = best;
         }
+        memory.record(infos, &tags);
         tags
+    }
+
+    /// The same model with `bias` subtracted from the score of `O`.
+    pub fn with_o_bias(mut self, bias: i32) -> Model {
+        self.o_bias = bias;
+        self
     }
 
     /// Reads a model written by [`Trainer::write`]; `None` for empty or foreign data.
@@ -523,8 +692,10 @@ impl Model {
             .read_to_end(&mut raw)
             .ok()?;
         let rest = raw.strip_prefix(MAGIC.as_slice())?;
-        let (&bits, mut rest) = rest.split_first()?;
+        let (&bits, rest) = rest.split_first()?;
         let bits = u32::from(bits);
+        let (b, mut rest) = rest.split_at_checked(4)?;
+        let o_bias = i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         if !(10..=24).contains(&bits) {
             return None;
         }
@@ -555,7 +726,11 @@ impl Model {
                 rest = r;
             }
         }
-        Some(Model { bits, weights })
+        Some(Model {
+            bits,
+            weights,
+            o_bias,
+        })
     }
 }
 
@@ -565,7 +740,8 @@ static AR: &[u8] = include_bytes!("../../../../../data/ner/ar.model");
 
 /// The built-in model of a language, decoded on first use; `None` when none is shipped.
 pub fn model(lang: Lang) -> Option<&'static Model> {
-    static MODELS: [OnceLock<Option<Model>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static MODELS: [OnceLock<Option<Model>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let (slot, data) = match lang {
         Lang::En => (&MODELS[0], EN),
         Lang::Fr => (&MODELS[1], FR),
@@ -643,14 +819,15 @@ impl Trainer {
 
     /// Tags one sentence with the current weights and updates them where a tag differs
     /// from `gold`. Returns the number of wrong tags.
-    pub fn learn(&mut self, infos: &[TokInfo], gold: &[u8]) -> usize {
+    pub fn learn(&mut self, infos: &[TokInfo], gold: &[u8], memory: &mut Memory) -> usize {
         let (mut p1, mut p2) = (O, O);
         let mut wrong = 0;
+        let mut predicted = Vec::with_capacity(infos.len());
         for i in 0..infos.len() {
             let mut feats = std::mem::take(&mut self.feats);
             feats.clear();
             static_features(infos, i, &mut feats);
-            tag_features(infos, i, p1, p2, &mut feats);
+            tag_features(infos, i, p1, p2, memory.get(&infos[i]), &mut feats);
             let mut score = [0f32; N_TAGS];
             for &f in &feats {
                 let r = self.row(f);
@@ -680,10 +857,12 @@ impl Trainer {
             }
             self.feats = feats;
             self.c += 1.0;
+            predicted.push(best);
             p2 = p1;
             // follow the gold history when the prediction broke a name's continuity
             p1 = if allowed(p1, g) { best } else { g };
         }
+        memory.record(infos, &predicted);
         wrong
     }
 
@@ -710,6 +889,7 @@ impl Trainer {
         Model {
             bits: self.bits,
             weights,
+            o_bias: 0,
         }
     }
 
@@ -718,6 +898,7 @@ impl Trainer {
         let mut raw: Vec<u8> = Vec::new();
         raw.extend_from_slice(MAGIC);
         raw.push(model.bits as u8);
+        raw.extend_from_slice(&model.o_bias.to_le_bytes());
         let mut last = 0usize;
         for (row, ws) in model.weights.chunks(N_TAGS).enumerate() {
             if ws.iter().all(|w| *w == 0) {
@@ -754,7 +935,10 @@ mod tests {
         let t = [O, 1, 2, O, 5, 3, 4, 4];
         let s = spans(&t);
         assert_eq!(s.len(), 3);
-        assert_eq!((s[0].start, s[0].end, s[0].kind), (1, 3, EntityType::Person));
+        assert_eq!(
+            (s[0].start, s[0].end, s[0].kind),
+            (1, 3, EntityType::Person)
+        );
         assert_eq!((s[1].start, s[1].end, s[1].kind), (4, 5, EntityType::Place));
         assert_eq!((s[2].start, s[2].end), (5, 8));
     }
@@ -779,14 +963,15 @@ mod tests {
         sentence_infos(text, &toks, &kb, &DocCtx::default(), &mut infos);
         let gold = [1, 2, O, O, 5, O];
         for _ in 0..5 {
-            t.learn(&infos, &gold);
+            t.learn(&infos, &gold, &mut Memory::default());
         }
         let m = t.model(0.0);
         let mut buf = Vec::new();
         Trainer::write(&m, &mut buf).expect("write to memory");
         let back = Model::from_bytes(&buf).expect("reads back");
-        assert_eq!(back.tag(&infos), m.tag(&infos));
-        assert_eq!(m.tag(&infos), gold.to_vec());
+        let tag = |m: &Model| m.tag(&infos, &mut Memory::default());
+        assert_eq!(tag(&back), tag(&m));
+        assert_eq!(tag(&m), gold.to_vec());
         assert!(Model::from_bytes(b"").is_none());
         assert!(Model::from_bytes(b"not a model").is_none());
     }

@@ -133,3 +133,49 @@ fn resolutions_are_other_entities() {
     );
     assert!(find(&es, "Resolution 2071").is_some());
 }
+
+#[test]
+fn a_dateline_gives_its_place_and_a_byline_gives_no_name() {
+    let es = ents("By Jolanda Verhoef-Smit, 4 March 2013\n\nKIDAL, 4 March 2013\n\nSoldiers patrolled the market on Monday after a night of fighting, officials said.");
+    assert!(find(&es, "Jolanda Verhoef-Smit").is_none(), "{es:?}");
+    assert_eq!(
+        find(&es, "KIDAL").map(|e| e.kind),
+        Some(EntityType::Place),
+        "{es:?}"
+    );
+}
+
+#[test]
+fn a_month_is_no_place_without_evidence() {
+    let es = ents("The vote was postponed until May. Ministers will meet again in June to decide.");
+    assert!(find(&es, "May").is_none(), "{es:?}");
+    assert!(find(&es, "June").is_none(), "{es:?}");
+}
+
+#[test]
+fn the_tagger_finds_names_the_knowledge_base_does_not_know() {
+    let es = ents("Ms. Oriane Vasquelet, a spokeswoman for the Kelvinor Mining Corporation, said on Tuesday that the company would reopen its office in Bamako. Vasquelet added that talks would continue.");
+    let p = find(&es, "Oriane Vasquelet").expect("person");
+    assert_eq!(p.kind, EntityType::Person);
+    assert!(
+        p.aliases.contains(&"Vasquelet".to_string()),
+        "{:?}",
+        p.aliases
+    );
+    assert_eq!(
+        find(&es, "Kelvinor Mining Corporation").map(|e| e.kind),
+        Some(EntityType::Organization),
+        "{es:?}"
+    );
+    assert_eq!(find(&es, "Bamako").map(|e| e.kind), Some(EntityType::Place));
+}
+
+#[test]
+fn a_headline_in_title_case_yields_only_known_names() {
+    let es = ents("Council Gives Green Light To Trainers For Mali Army\n\nThe council approved the plan on Thursday after weeks of debate among its members in New York.");
+    assert!(
+        es.iter()
+            .all(|e| !e.aliases.iter().any(|a| a.contains("Green Light"))),
+        "{es:?}"
+    );
+}

@@ -87,6 +87,24 @@ pub fn check_webhook(url: &str) -> Result<String, String> {
     Ok(u.to_string())
 }
 
+/// [`check_webhook`], and, unless the server allows private webhooks, the address rules
+/// that delivery applies: a webhook that names a loopback, link-local or other private
+/// address is refused now rather than at its first delivery.
+fn check_new_webhook(state: &AppState, url: &str) -> Result<String, String> {
+    let checked = check_webhook(url)?;
+    if !state.config().allow_private_webhooks {
+        if let Some(host) = url::Url::parse(&checked)
+            .ok()
+            .and_then(|u| crate::address::non_public_host(&u))
+        {
+            return Err(format!(
+                "webhook host {host} is a private address (loopback, link-local or local network), which delivery refuses"
+            ));
+        }
+    }
+    Ok(checked)
+}
+
 fn view(state: &AppState, w: &Watchlist) -> WatchlistView {
     let last_delivery = state.store().db().webhook_delivery(w.id).ok().flatten();
     let mut shown = w.clone();
@@ -255,7 +273,7 @@ pub async fn set_webhook(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(u) => Some(check_webhook(u).map_err(AppError::bad_request)?),
+        Some(u) => Some(check_new_webhook(&state, u).map_err(AppError::bad_request)?),
         None => None,
     };
     let w = state
@@ -281,7 +299,7 @@ pub async fn create(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(u) => Some(check_webhook(u).map_err(AppError::bad_request)?),
+        Some(u) => Some(check_new_webhook(&state, u).map_err(AppError::bad_request)?),
         None => None,
     };
     if n.name.trim().is_empty() || n.name.len() > 200 {
@@ -390,11 +408,7 @@ fn rfc3339_day(d: Option<&str>) -> String {
 }
 
 /// `GET /watch/{id}/feed.atom`: the documents matching a watchlist, newest first.
-pub async fn feed(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
+pub async fn feed(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let w = state
         .watchlists()
@@ -412,15 +426,9 @@ pub async fn feed(
     };
     let mut hits = run_search(&state, &p)?.hits;
     hits.sort_by(|a, b| b.published.cmp(&a.published));
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let base = format!("http://{host}");
+    // Links come from the configuration: a Host header is the client's to choose.
+    let base = state.config().base_url();
+    let esc = |s: &str| esc(&xml_chars(s));
     let updated = hits
         .iter()
         .filter_map(|h| h.published.as_deref())
@@ -460,6 +468,19 @@ pub async fn feed(
         x,
     )
         .into_response())
+}
+
+/// `s` without the characters XML 1.0 does not allow (control characters but tab and line
+/// breaks, U+FFFE, U+FFFF): one of them in a title would make the whole feed unreadable.
+fn xml_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    let ok = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+    };
+    if s.chars().all(ok) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| ok(c)).collect())
+    }
 }
 
 fn short_source(s: &str) -> String {

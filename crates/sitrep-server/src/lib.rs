@@ -7,12 +7,14 @@
 //! [`corpus::DEFAULT_WINDOW`] by default), rebuilt when the number of stored documents
 //! changes.
 
+pub mod address;
 pub mod api;
 pub mod brief;
 pub mod corpus;
 pub mod export;
 pub mod html;
 pub mod ingest;
+pub mod limits;
 pub mod map;
 pub mod pages;
 pub mod query;
@@ -49,6 +51,50 @@ pub struct Config {
     /// How many of the most recent documents the timeline, map and brief cover
     /// (`None`: [`corpus::DEFAULT_WINDOW`]); date-range filters load their own window.
     pub window: Option<usize>,
+    /// Host names (without port) the `Host` header may carry; empty: the loopback names
+    /// (`localhost`, `127.0.0.1`, `[::1]`). A page on another name that resolves to this
+    /// server (DNS rebinding) gets `421` and reads nothing.
+    pub allowed_hosts: Vec<String>,
+    /// The server's own address for the links it writes (Atom feeds), e.g.
+    /// `http://127.0.0.1:8080`; never taken from the request.
+    pub public_url: Option<String>,
+    /// Accept webhooks that name a private address (loopback, link-local...) when a
+    /// watchlist is made; otherwise they are refused then, as they would be at delivery.
+    pub allow_private_webhooks: bool,
+}
+
+impl Config {
+    /// The base of the links the server writes, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.public_url
+            .as_deref()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| "http://localhost".to_string())
+    }
+
+    /// True when `host` (a `Host` header, port included or not) is allowed.
+    pub fn host_allowed(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let name = if host.starts_with('[') {
+            host.split_once(']')
+                .map_or(host.as_str(), |(h, _)| h)
+                .trim_start_matches('[')
+        } else {
+            host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h)
+        };
+        let name = name.trim_end_matches('.');
+        if self.allowed_hosts.is_empty() {
+            return matches!(name, "localhost" | "127.0.0.1" | "::1");
+        }
+        self.allowed_hosts.iter().any(|a| {
+            let a = a
+                .trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_ascii_lowercase();
+            a == "*" || a == name
+        })
+    }
 }
 
 /// Shared state of the handlers.
@@ -65,6 +111,9 @@ struct Inner {
     corpus: Mutex<Option<Arc<Corpus>>>,
     /// Corpora of date ranges asked for lately: (from, to) -> corpus.
     ranged: Mutex<Vec<RangedCorpus>>,
+    /// Held while a date range's corpus loads: one load at a time, and the requests for
+    /// the same range wait for it instead of loading it again each.
+    loading: Mutex<()>,
     config: Config,
 }
 
@@ -76,6 +125,7 @@ impl AppState {
                 store: Mutex::new(store),
                 corpus: Mutex::new(None),
                 ranged: Mutex::new(Vec::new()),
+                loading: Mutex::new(()),
                 config,
             }),
         }
@@ -160,15 +210,20 @@ impl AppState {
             return Ok(c);
         }
         let key = (from.unwrap_or("").to_string(), to.unwrap_or("").to_string());
-        {
+        let cached = || {
             let cache = self.inner.ranged.lock().unwrap_or_else(|e| e.into_inner());
             // a range corpus is good while it is not older than the recent window
-            if let Some((_, r)) = cache
+            cache
                 .iter()
                 .find(|(k, r)| *k == key && r.loaded_at >= c.loaded_at)
-            {
-                return Ok(r.clone());
-            }
+                .map(|(_, r)| r.clone())
+        };
+        if let Some(r) = cached() {
+            return Ok(r);
+        }
+        let _one_at_a_time = self.inner.loading.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(r) = cached() {
+            return Ok(r);
         }
         let window = self.window();
         let r = Arc::new(self.load(|s| Corpus::load_recent(s, window, from, to))?);
@@ -368,6 +423,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/watchlists/{id}/webhook", post(watch::set_webhook))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::authorize_writes_first,
+        ))
+        .layer(middleware::from_fn(limits::offload))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::allowed_host,
+        ))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -378,11 +442,8 @@ pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<()> {
     serve_on(listener, state).await
 }
 
-/// Serves the application on a bound listener until Ctrl-C.
+/// Serves the application on a bound listener until Ctrl-C, with the connection limits
+/// of [`limits::serve_connections`].
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    limits::serve_connections(listener, router(state)).await
 }

@@ -66,6 +66,24 @@ pub fn check_webhook(url: &str) -> Result<String, String> {
     Ok(u.to_string())
 }
 
+/// [`check_webhook`], and, unless the server allows private webhooks, the address rules
+/// that delivery applies: a webhook that names a loopback, link-local or other private
+/// address is refused now rather than at its first delivery.
+fn check_new_webhook(state: &AppState, url: &str) -> Result<String, String> {
+    let checked = check_webhook(url)?;
+    if !state.config().allow_private_webhooks {
+        if let Some(host) = url::Url::parse(&checked)
+            .ok()
+            .and_then(|u| crate::address::non_public_host(&u))
+        {
+            return Err(format!(
+                "webhook host {host} is a private address (loopback, link-local or local network), which delivery refuses"
+            ));
+        }
+    }
+    Ok(checked)
+}
+
 fn view(state: &AppState, w: &Watchlist) -> WatchlistView {
     let last_delivery = state.store().db().webhook_delivery(w.id).ok().flatten();
     let new_since_visit = new_count(state, w).ok();
@@ -133,7 +151,7 @@ pub struct WebhookChange {
 impl NewWatchlist {
     /// Checks a new or edited watchlist (name length, event type, language, webhook) and
     /// returns what the store keeps.
-    pub fn check(self) -> AppResult<WatchlistSpec> {
+    pub fn check(self, state: &AppState) -> AppResult<WatchlistSpec> {
         let name = self.name.trim().to_string();
         if name.is_empty() || name.len() > 200 {
             return Err(AppError::bad_request("name must be 1 to 200 bytes"));
@@ -146,7 +164,7 @@ impl NewWatchlist {
             event_type: clean(self.event_type).map(|t| t.to_lowercase()),
             lang: clean(self.lang),
             webhook: match clean(self.webhook) {
-                Some(u) => Some(check_webhook(&u).map_err(AppError::bad_request)?),
+                Some(u) => Some(check_new_webhook(state, &u).map_err(AppError::bad_request)?),
                 None => None,
             },
         };
@@ -205,7 +223,7 @@ pub async fn set_webhook(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(u) => Some(check_webhook(u).map_err(AppError::bad_request)?),
+        Some(u) => Some(check_new_webhook(&state, u).map_err(AppError::bad_request)?),
         None => None,
     };
     let w = state
@@ -224,7 +242,7 @@ pub async fn create(
     authorize(&state, &headers)?;
     let n: NewWatchlist = serde_json::from_slice(&body)
         .map_err(|e| AppError::bad_request(format!("invalid watchlist: {e}")))?;
-    let spec = n.check()?;
+    let spec = n.check(&state)?;
     let w = state.store().add_watchlist(&spec)?;
     Ok((
         StatusCode::CREATED,
@@ -279,7 +297,10 @@ fn authorize_form(state: &AppState, given: Option<&str>) -> AppResult<()> {
     }
 }
 
-fn spec_from_form(f: &std::collections::HashMap<String, String>) -> AppResult<WatchlistSpec> {
+fn spec_from_form(
+    state: &AppState,
+    f: &std::collections::HashMap<String, String>,
+) -> AppResult<WatchlistSpec> {
     let get = |k: &str| f.get(k).cloned();
     NewWatchlist {
         name: get("name").unwrap_or_default(),
@@ -289,7 +310,7 @@ fn spec_from_form(f: &std::collections::HashMap<String, String>) -> AppResult<Wa
         lang: get("lang"),
         webhook: get("webhook"),
     }
-    .check()
+    .check(state)
 }
 
 /// The create or edit form of a watchlist.
@@ -387,7 +408,7 @@ pub async fn create_form(
 ) -> AppResult<Response> {
     let f = form_fields(&body);
     authorize_form(&state, f.get("token").map(String::as_str)).map_err(AppError::into_html)?;
-    let spec = spec_from_form(&f).map_err(AppError::into_html)?;
+    let spec = spec_from_form(&state, &f).map_err(AppError::into_html)?;
     let w = state
         .store()
         .add_watchlist(&spec)
@@ -433,7 +454,7 @@ pub async fn edit_form(
     let id = parse_id(&id).map_err(AppError::into_html)?;
     let f = form_fields(&body);
     authorize_form(&state, f.get("token").map(String::as_str)).map_err(AppError::into_html)?;
-    let spec = spec_from_form(&f).map_err(AppError::into_html)?;
+    let spec = spec_from_form(&state, &f).map_err(AppError::into_html)?;
     state
         .store()
         .update_watchlist(id, &spec)
@@ -584,15 +605,9 @@ pub async fn feed(
         )
     };
     hits.sort_by_key(|h| std::cmp::Reverse(time_of(h)));
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'))
-        })
-        .unwrap_or("localhost");
-    let base = format!("http://{host}");
+    // Links come from the configuration: a Host header is the client's to choose.
+    let base = state.config().base_url();
+    let esc = |s: &str| esc(&xml_chars(s));
     // the feed changed when an entry was stored or the watchlist was edited
     let changed = ingested
         .values()
@@ -675,6 +690,19 @@ pub async fn feed(
         header::HeaderValue::from_static("no-cache"),
     );
     Ok(res)
+}
+
+/// `s` without the characters XML 1.0 does not allow (control characters but tab and line
+/// breaks, U+FFFE, U+FFFF): one of them in a title would make the whole feed unreadable.
+fn xml_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    let ok = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+    };
+    if s.chars().all(ok) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| ok(c)).collect())
+    }
 }
 
 fn short_source(s: &str) -> String {

@@ -27,6 +27,19 @@ pub struct ServeArgs {
     /// totals always cover the whole store.
     #[arg(long, default_value_t = sitrep_server::corpus::DEFAULT_WINDOW)]
     window: usize,
+    /// A host name the server answers to besides the loopback names (repeatable): requests
+    /// whose `Host` header names anything else get `421`, so that a web page on another
+    /// name that resolves to this server (DNS rebinding) cannot read the store.
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
+    /// The server's address as clients reach it, for the links of Atom feeds
+    /// (default: http://ADDR).
+    #[arg(long)]
+    public_url: Option<String>,
+    /// Accept watchlist webhooks that name a private address (a receiver on this machine
+    /// or the local network); `sitrep watch` needs --allow-private to deliver to them.
+    #[arg(long)]
+    allow_private_webhooks: bool,
 }
 
 /// Arguments of `sitrep demo`.
@@ -75,15 +88,36 @@ pub struct ExportArgs {
     to: Option<String>,
 }
 
-fn config(read_only: bool, window: Option<usize>) -> Config {
+fn config(read_only: bool, window: Option<usize>, addr: SocketAddr) -> Config {
     let token = std::env::var("SITREP_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty());
+    let public_url = match (addr.ip().is_unspecified(), addr.port()) {
+        (_, 0) => None,
+        (true, port) => Some(format!("http://localhost:{port}")),
+        (false, _) => Some(format!("http://{addr}")),
+    };
     Config {
         token,
         read_only,
         window,
+        allowed_hosts: allowed_hosts(Vec::new(), addr),
+        public_url,
+        allow_private_webhooks: false,
     }
+}
+
+/// The names given, the loopback names, and the address listened on when it is one.
+fn allowed_hosts(mut given: Vec<String>, addr: SocketAddr) -> Vec<String> {
+    let ip = addr.ip();
+    if given.is_empty() && (ip.is_loopback() || ip.is_unspecified()) {
+        return given; // the loopback names
+    }
+    given.extend(["localhost", "127.0.0.1", "::1"].map(String::from));
+    if !ip.is_unspecified() {
+        given.push(ip.to_string());
+    }
+    given
 }
 
 fn run_server(store: Store, addr: SocketAddr, cfg: Config) -> Result<ExitCode> {
@@ -139,7 +173,13 @@ fn summary(c: &Corpus) -> String {
 pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     let store = Store::open_existing(&args.data)
         .with_context(|| format!("opening the store in {}", args.data.display()))?;
-    run_server(store, args.addr, config(args.read_only, Some(args.window)))
+    let mut cfg = config(args.read_only, Some(args.window), args.addr);
+    cfg.allowed_hosts = allowed_hosts(args.allowed_hosts, args.addr);
+    if let Some(u) = args.public_url {
+        cfg.public_url = Some(u);
+    }
+    cfg.allow_private_webhooks = args.allow_private_webhooks;
+    run_server(store, args.addr, cfg)
 }
 
 fn find_corpus(given: &Path) -> Option<PathBuf> {
@@ -224,7 +264,7 @@ pub fn demo(args: DemoArgs) -> Result<ExitCode> {
     }
     let store = Store::open_reader(&data)
         .with_context(|| format!("opening the store in {}", data.display()))?;
-    run_server(store, args.addr, config(args.read_only, None))
+    run_server(store, args.addr, config(args.read_only, None, args.addr))
 }
 
 /// Runs `sitrep export`.

@@ -148,7 +148,19 @@ pub fn read_tar_gz(path: &Path, caps: &Caps) -> Result<Vec<Member>, String> {
         if i >= caps.entries {
             return Err(format!("refused: more than {} entries", caps.entries));
         }
-        let e = e.map_err(|e| format!("unreadable tar archive: {e}"))?;
+        let e = match e {
+            Ok(e) => e,
+            Err(e) if out.is_empty() => return Err(format!("unreadable tar archive: {e}")),
+            Err(e) => {
+                out.push(Member {
+                    name: format!("#{i}"),
+                    bytes: Err(format!(
+                        "damaged tar entry: {e}; the entries before it were kept"
+                    )),
+                });
+                break;
+            }
+        };
         let name = String::from_utf8_lossy(&e.path_bytes()).into_owned();
         if !e.header().entry_type().is_file() {
             continue;
@@ -211,14 +223,64 @@ fn excerpt(s: &str) -> String {
     }
 }
 
-/// Parses a WARC stream.
-pub fn parse_warc(mut r: impl BufRead, caps: &Caps) -> Result<Vec<Member>, String> {
+/// A reader that counts the bytes taken from it, for the offsets of damaged records.
+struct Offset<R> {
+    inner: R,
+    at: u64,
+}
+
+impl<R: Read> Read for Offset<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Offset<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, n: usize) {
+        self.at += n as u64;
+        self.inner.consume(n);
+    }
+}
+
+/// Parses a WARC stream. Every record before a damaged one is kept; the damaged one (a
+/// truncated record, an unparsable `Content-Length`, garbage between records) becomes a
+/// refused member that names its byte offset (in the decompressed stream), and reading
+/// stops there. What the kept bodies hold after decompression counts against the archive's
+/// total, so gzip-encoded bodies cannot multiply it.
+pub fn parse_warc(r: impl BufRead, caps: &Caps) -> Result<Vec<Member>, String> {
+    let mut r = Offset { inner: r, at: 0 };
     let mut out = Vec::new();
     let mut total = 0u64;
     let mut line = String::new();
+    let damaged = |out: &mut Vec<Member>, at: u64, uri: &str, why: String| {
+        let name = if uri.is_empty() {
+            format!("record@{at}")
+        } else {
+            uri.to_string()
+        };
+        out.push(Member {
+            name,
+            bytes: Err(format!(
+                "damaged WARC record at byte {at}: {why}; the records before it were kept"
+            )),
+        });
+    };
     loop {
+        let record_at = r.at;
         // Skip blank lines between records.
-        let n = warc_line(&mut r, &mut line)?;
+        let n = match warc_line(&mut r, &mut line) {
+            Ok(n) => n,
+            Err(e) if out.is_empty() => return Err(e),
+            Err(e) => {
+                damaged(&mut out, record_at, "", e);
+                break;
+            }
+        };
         if n == 0 {
             break;
         }
@@ -226,17 +288,33 @@ pub fn parse_warc(mut r: impl BufRead, caps: &Caps) -> Result<Vec<Member>, Strin
             continue;
         }
         if !line.starts_with("WARC/") {
-            return Err(format!(
-                "unreadable WARC: expected a `WARC/` version line, found `{}`",
+            let why = format!(
+                "expected a `WARC/` version line, found `{}`",
                 excerpt(&line)
-            ));
+            );
+            if out.is_empty() {
+                return Err(format!("unreadable WARC: {why}"));
+            }
+            damaged(&mut out, record_at, "", why);
+            break;
         }
         let mut kind = String::new();
         let mut uri = String::new();
-        let mut len: Option<u64> = None;
+        let mut len: Result<u64, String> = Err("no Content-Length".into());
+        let mut header_ok = true;
         loop {
-            if warc_line(&mut r, &mut line)? == 0 {
-                return Err("unreadable WARC: truncated header".into());
+            match warc_line(&mut r, &mut line) {
+                Ok(0) => {
+                    damaged(&mut out, record_at, &uri, "truncated header".into());
+                    header_ok = false;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    damaged(&mut out, record_at, &uri, e);
+                    header_ok = false;
+                    break;
+                }
             }
             let l = line.trim_end();
             if l.is_empty() {
@@ -246,47 +324,80 @@ pub fn parse_warc(mut r: impl BufRead, caps: &Caps) -> Result<Vec<Member>, Strin
                 match k.trim().to_ascii_lowercase().as_str() {
                     "warc-type" => kind = v.trim().to_ascii_lowercase(),
                     "warc-target-uri" => uri = v.trim().trim_matches(['<', '>']).to_string(),
-                    "content-length" => len = v.trim().parse().ok(),
+                    "content-length" => {
+                        len = v
+                            .trim()
+                            .parse()
+                            .map_err(|_| format!("unparsable Content-Length `{}`", excerpt(v)))
+                    }
                     _ => {}
                 }
             }
         }
-        let len = len.ok_or("unreadable WARC: record without Content-Length")?;
+        if !header_ok {
+            break;
+        }
+        let len = match len {
+            Ok(l) => l,
+            Err(why) => {
+                damaged(&mut out, record_at, &uri, why);
+                break;
+            }
+        };
         if out.len() >= caps.entries {
-            return Err(format!("refused: more than {} records", caps.entries));
-        }
-        if kind != "response" {
-            std::io::copy(&mut (&mut r).take(len), &mut std::io::sink())
-                .map_err(|e| format!("unreadable WARC: {e}"))?;
-            continue;
-        }
-        if len > caps.entry {
-            std::io::copy(&mut (&mut r).take(len), &mut std::io::sink())
-                .map_err(|e| format!("unreadable WARC: {e}"))?;
             out.push(Member {
                 name: uri,
                 bytes: Err(format!(
-                    "refused: record of {len} bytes (limit {})",
-                    caps.entry
+                    "refused: more than {} records; the records before it were kept",
+                    caps.entries
                 )),
             });
+            break;
+        }
+        if kind != "response" || len > caps.entry {
+            let skipped = std::io::copy(&mut (&mut r).take(len), &mut std::io::sink());
+            if !skipped.is_ok_and(|n| n == len) {
+                damaged(&mut out, record_at, &uri, "truncated record".into());
+                break;
+            }
+            if kind == "response" {
+                out.push(Member {
+                    name: uri,
+                    bytes: Err(format!(
+                        "refused: record of {len} bytes (limit {})",
+                        caps.entry
+                    )),
+                });
+            }
             continue;
         }
         let mut block = Vec::with_capacity(len as usize);
-        (&mut r)
-            .take(len)
-            .read_to_end(&mut block)
-            .map_err(|e| format!("unreadable WARC: {e}"))?;
-        if (block.len() as u64) < len {
-            return Err("unreadable WARC: truncated record".into());
+        let read = (&mut r).take(len).read_to_end(&mut block);
+        if read.is_err() || (block.len() as u64) < len {
+            damaged(&mut out, record_at, &uri, "truncated record".into());
+            break;
         }
-        total += len;
-        if total > caps.total {
-            return Err(format!("refused: more than {} bytes in all", caps.total));
+        let left = caps.total.saturating_sub(total);
+        let body = http_body(&block, caps.entry.min(left));
+        drop(block);
+        total += body.as_ref().map_or(0, |b| b.len() as u64);
+        let over = match &body {
+            Err(e) => e.starts_with("refused: body expands") && left < caps.entry,
+            Ok(_) => false,
+        };
+        if over {
+            out.push(Member {
+                name: uri,
+                bytes: Err(format!(
+                    "refused: the archive expands to more than {} bytes in all (decompressed); the records before it were kept",
+                    caps.total
+                )),
+            });
+            break;
         }
         out.push(Member {
             name: uri,
-            bytes: http_body(&block, caps.entry),
+            bytes: body,
         });
     }
     Ok(out)
@@ -411,5 +522,70 @@ mod tests {
             .err()
             .expect("refused");
         assert!(e.contains("`GARBAGE not a warc at all`"), "{e}");
+    }
+
+    fn record(uri: &str, http: &[u8]) -> Vec<u8> {
+        let mut r = format!(
+            "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: <{uri}>\r\nContent-Length: {}\r\n\r\n",
+            http.len()
+        )
+        .into_bytes();
+        r.extend_from_slice(http);
+        r.extend_from_slice(b"\r\n\r\n");
+        r
+    }
+
+    fn page(text: &str) -> Vec<u8> {
+        format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>{text}</p>").into_bytes()
+    }
+
+    #[test]
+    fn records_before_a_damaged_one_are_kept_and_the_damage_located() {
+        let mut w = record("http://a.example/1", &page("first"));
+        w.extend(record("http://a.example/2", &page("second")));
+        let good = w.len();
+        // An interrupted crawl: the last record is cut short.
+        let mut cut = w.clone();
+        cut.extend_from_slice(&record("http://a.example/3", &page("third"))[..90]);
+        let m = parse_warc(&cut[..], &CAPS).expect("kept");
+        assert_eq!(m.len(), 3);
+        assert!(m[0].bytes.is_ok() && m[1].bytes.is_ok());
+        let e = m[2].bytes.as_ref().unwrap_err();
+        assert!(
+            e.contains(&format!("damaged WARC record at byte {good}: truncated")),
+            "{e}"
+        );
+        // An unparsable Content-Length.
+        let mut bad = w.clone();
+        bad.extend_from_slice(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 12x\r\n\r\nabc");
+        let m = parse_warc(&bad[..], &CAPS).expect("kept");
+        assert_eq!(m.len(), 3);
+        let e = m[2].bytes.as_ref().unwrap_err();
+        assert!(e.contains("unparsable Content-Length `12x`"), "{e}");
+        assert_eq!(m[2].name, format!("record@{good}"));
+    }
+
+    #[test]
+    fn gzip_bodies_count_decompressed_against_the_archive_total() {
+        use std::io::Write;
+        let mut z = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&vec![b'a'; 900_000]).expect("in memory");
+        let gz = z.finish().expect("in memory");
+        let mut http = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n".to_vec();
+        http.extend_from_slice(&gz);
+        let mut w = Vec::new();
+        for i in 0..10 {
+            w.extend(record(&format!("http://a.example/{i}"), &http));
+        }
+        assert!(w.len() < 100_000);
+        // 1 MB per record, 4 MB in all: four 900 KB bodies fit, the fifth does not.
+        let m = parse_warc(&w[..], &CAPS).expect("kept");
+        assert_eq!(m.iter().filter(|m| m.bytes.is_ok()).count(), 4);
+        assert_eq!(m.len(), 5);
+        let e = m[4].bytes.as_ref().unwrap_err();
+        assert!(
+            e.contains("expands to more than 4194304 bytes in all"),
+            "{e}"
+        );
     }
 }

@@ -30,7 +30,7 @@ ENC=$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1],
 printf '%-40s %9s %9s\n' page p50_ms p95_ms
 for page in "/" "/?q=coup" "/?q=Security+Council+resolution" "/doc/1" "/entity/$ENC" "/entity/unsc" "/timeline" \
     "/timeline?page=5" "/timeline?from=2012-01&to=2012-12" "/map" "/brief" "/brief?from=2013-01&to=2013-03" \
-    "/api/v1/search?q=ceasefire" "/api/v1/documents/1" "/api/v1/entities/$ENC" "/api/v1/timeline"; do
+    "/api/v1/search?q=ceasefire" "/?q=soldier&page=2" "/timeline?group=day&from=2012-03&to=2012-04" "/watchlists" "/api/v1/documents/1" "/api/v1/entities/$ENC" "/api/v1/timeline"; do
   for _ in $(seq 1 "$ROUNDS"); do t "$BASE$page"; done | sort -n | awk -v p="$page" '
     { v[NR] = $1 * 1000 }
     END { i50 = int(NR * 0.5 + 0.5); i95 = int(NR * 0.95 + 0.5); if (i95 > NR) i95 = NR;

@@ -5,15 +5,17 @@
 
 Quality: both outputs scored with the benchmark's own metric, as implemented in
 ../shared/bench/score_articles.py (sitrep: `document.text` of `sitrep extract --json --with-text`;
-trafilatura: `trafilatura.extract(html)` with its defaults). Speed, one core each: sitrep's reader
-+ cleaner in one process (`read-clean-probe`, in-process timer) against `trafilatura.extract` over
-the same decompressed pages (CPU time of this process); the median of --rounds runs each.
+trafilatura: `trafilatura.extract(html)` with its defaults). Speed, one core each, in CPU seconds:
+sitrep's reader + cleaner in one process (`read-clean-probe`: user + system time of the process,
+reading the files included) against `trafilatura.extract` over the same decompressed pages
+(process time of this Python process, parsing only); the median of --rounds runs each.
 Prints one Markdown table.
 """
 import argparse
 import gzip
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,8 +61,12 @@ def main():
     m_t, _ = sa.evaluate(gold, pred_t, ids, 200)
     s_rounds = []
     for _ in range(args.rounds):
-        p = subprocess.run([args.probe] + [paths[k] for k in ids], capture_output=True, text=True, check=True)
-        s_rounds.append(json.loads(p.stdout.strip().splitlines()[-1])["seconds"])
+        # CPU time of the probe process (user + system), as for trafilatura: on a loaded
+        # machine wall time would count other processes' work
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run([args.probe] + [paths[k] for k in ids], capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        s_rounds.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     ts, ss = statistics.median(t_rounds), statistics.median(s_rounds)
     n = len(ids)
     print(f"| extractor | F1 | precision | recall | pages per CPU-second (median of {args.rounds}) |")

@@ -336,6 +336,7 @@ pub fn prepare(raw: RawDoc) -> Document {
     if meta.title.is_none() {
         meta.title = c.title.clone();
     }
+    clean::byline::fill_meta(&mut meta, &c.text, &c.blocks);
     if meta.published.is_some() {
         meta.published_source = Some(AnchorSource::Metadata);
     }

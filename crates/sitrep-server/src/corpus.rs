@@ -293,9 +293,14 @@ impl Corpus {
 
     /// Short label of a document: its title, else its source.
     pub fn label(&self, source: &str) -> String {
-        self.doc_by_source(source)
-            .and_then(|d| d.meta.title.clone())
-            .unwrap_or_else(|| source.rsplit('/').next().unwrap_or(source).to_string())
+        let d = self.doc_by_source(source);
+        let title = d.and_then(|d| d.meta.title.clone());
+        match (d.and_then(|d| d.meta.outlet.as_deref()), title) {
+            (Some(o), Some(t)) => format!("{o}: {t}"),
+            (None, Some(t)) => t,
+            (Some(o), None) => o.to_string(),
+            (None, None) => source.rsplit('/').next().unwrap_or(source).to_string(),
+        }
     }
 }
 

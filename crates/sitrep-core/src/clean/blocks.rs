@@ -4,8 +4,8 @@
 //! that sit inside the article as blocks of their own are labelled debris here.
 
 use super::{
-    emit_para, is_debris_line, paragraphs, para_span, split_lines_at, word_count, Builder,
-    Cleaned, DATEISH,
+    emit_para, is_debris_line, para_span, paragraphs, split_lines_at, word_count, Builder, Cleaned,
+    DATEISH,
 };
 use crate::document::{BlockKind, LeftOut, Span};
 use crate::read::RawBlock;
@@ -44,7 +44,10 @@ pub fn clean_blocks(raw: &str, blocks: &[RawBlock]) -> Cleaned {
                 BlockKind::Body
                     if n <= 16
                         && (DATEISH.is_match(&p.flat)
-                            || (n <= 8 && ["By ", "Par ", "par "].iter().any(|s| p.flat.starts_with(s)))) =>
+                            || (n <= 8
+                                && ["By ", "Par ", "par "]
+                                    .iter()
+                                    .any(|s| p.flat.starts_with(s)))) =>
                 {
                     BlockKind::Byline
                 }

@@ -3,6 +3,7 @@
 //! from every cleaned offset back to the reader's text.
 
 mod blocks;
+pub mod byline;
 mod offsets;
 
 pub use blocks::clean_blocks;
@@ -14,9 +15,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::document::{BlockKind, Format, LeftOut, Span};
-use crate::read::RawDoc;
 use crate::extract::tokens::{is_ascii_space, runs};
 use crate::kb::words;
+use crate::read::RawDoc;
 
 /// The result of cleaning.
 #[derive(Debug, Clone)]
@@ -143,6 +144,28 @@ fn all_widget_words(s: &str) -> bool {
         .map(|t| t.to_lowercase())
         .collect();
     !toks.is_empty() && toks.iter().all(|t| WIDGET_WORDS.contains(&t.as_str()))
+}
+
+static LIST_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[-*•■□▪●◦‣►▶✓✔]|\d{1,3}[.)]|[a-z][.)])\s+\S").expect("static regex")
+});
+
+/// A list item (a bullet or number first) or a table row (cells apart by tabs or wide
+/// spaces, one of them a figure): kept wherever it stands, unless it is debris.
+fn is_row_or_item(line: &str) -> bool {
+    if LIST_MARK.is_match(line) {
+        return true;
+    }
+    let cells: Vec<&str> = line
+        .split('\t')
+        .flat_map(|c| c.split("   "))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    cells.len() >= 2
+        && cells
+            .iter()
+            .any(|c| c.chars().any(|ch| ch.is_ascii_digit()))
 }
 
 /// True for a line that is site debris wherever it stands.
@@ -509,8 +532,11 @@ pub fn clean_with(raw: &str, wrapped: bool) -> Cleaned {
         } else if first_body.is_some_and(|f| i < f) && *k == K::Heading && n <= 1 {
             // single words above the article: menu entries, section labels
             *k = K::Drop;
-        } else if last_body.is_some_and(|l| i > l) && *k != K::Body {
-            // after the article: footer, addresses, widgets
+        } else if last_body.is_some_and(|l| i > l)
+            && *k != K::Body
+            && !is_row_or_item(&paras[i].flat)
+        {
+            // after the article: footer, addresses, widgets (lists and tables stay)
             *k = K::Drop;
         }
     }

@@ -145,3 +145,41 @@ proptest::proptest! {
         proptest::prop_assert_eq!(word_count(&s), general);
     }
 }
+
+#[test]
+fn plain_text_keeps_lists_and_tables_after_the_last_paragraph() {
+    let raw = "Flood report\n\nThe river rose by two metres overnight and the lower town was evacuated before dawn, the mayor said.\n\nShelters opened:\n\n- North school gym\n- Market hall\n\nDistrict\tFamilies\nLower town\t120\nHarbour\t45\n\nShare this article\n";
+    let c = clean(raw);
+    for must in ["North school gym", "Market hall", "Lower town", "Harbour"] {
+        assert!(c.text.contains(must), "lost {must}: {}", c.text);
+    }
+    assert!(!c.text.contains("Share this"), "{}", c.text);
+    // what is left out is listed, with its place in the reader's text
+    assert!(c
+        .debris
+        .iter()
+        .any(|d| raw[d.span.start..d.span.end].contains("Share this")));
+}
+
+#[test]
+fn html_blocks_keep_their_kind_and_debris_is_listed() {
+    use crate::read::{read_bytes, ReadOptions};
+    let html = "<html><body><nav><a href=\"/\">Home</a> <a href=\"/n\">News</a></nav><article><p>The river rose by two metres overnight and the lower town was evacuated before dawn, the mayor said.</p><ul><li>North school gym</li><li>Market hall</li></ul><table><tr><td>Lower town</td><td>120</td></tr></table><p>Water is expected to fall back by Friday, according to the river authority's latest bulletin.</p></article></body></html>";
+    let raw = read_bytes(
+        "page.html",
+        html.as_bytes(),
+        "html",
+        &ReadOptions::default(),
+    )
+    .expect("reads")
+    .remove(0);
+    let c = clean_raw(&raw);
+    let kinds: Vec<BlockKind> = c.blocks.iter().map(|(_, k)| *k).collect();
+    assert!(kinds.contains(&BlockKind::ListItem), "{kinds:?}");
+    assert!(kinds.contains(&BlockKind::TableRow), "{kinds:?}");
+    assert!(c.text.contains("Lower town | 120"), "{}", c.text);
+    assert!(!c.text.contains("Home"), "{}", c.text);
+    assert!(c.debris.iter().any(
+        |d| d.kind == BlockKind::Debris && raw.text[d.span.start..d.span.end].contains("Home")
+    ));
+}

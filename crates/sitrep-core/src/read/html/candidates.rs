@@ -13,7 +13,7 @@
 
 use super::dom::{
     Block, Page, Shape, COMMENT_WORD, FURN_TAG, FURN_WORD, HINT_ARTICLE, HINT_BODY, HINT_MAIN,
-    LIST, META_WORD,
+    META_WORD,
 };
 
 /// What a block is to the article.
@@ -76,12 +76,16 @@ fn is_teaser(b: &Block) -> bool {
     b.lead_link_chars >= 20
         && b.lead_link_chars < b.chars
         && b.lead_link_chars * 5 >= b.chars
-        && b.after_lead.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+        && b.after_lead
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// Whether a block reads as running text: enough words, few links, a sentence.
 fn is_prose(b: &Block, in_body: bool) -> bool {
-    if matches!(b.shape, Shape::Heading(_) | Shape::TableRow | Shape::Caption) {
+    if matches!(
+        b.shape,
+        Shape::Heading(_) | Shape::TableRow | Shape::Caption
+    ) {
         return false;
     }
     if is_teaser(b) && !in_body {
@@ -286,7 +290,7 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
             if is_furn[x] && raw[x] < 0.5 * container_mass.max(1.0) {
                 drop = true;
             }
-            if raw[x] < 0.3 * container_mass && link_heavy(x) && (flags(x) & LIST != 0 || chars[x] > 0) {
+            if raw[x] < 0.3 * container_mass && link_heavy(x) {
                 drop = true;
             }
             if flags(x) & META_WORD != 0 && raw[x] == 0.0 {
@@ -298,7 +302,8 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
             continue;
         }
         let ld = b.link_density();
-        if !prose[i] && (ld >= 0.5 || (ld >= 0.3 && b.words <= 12) || (is_teaser(b) && !in_body[i])) {
+        if !prose[i] && (ld >= 0.5 || (ld >= 0.3 && b.words <= 12) || (is_teaser(b) && !in_body[i]))
+        {
             continue;
         }
         roles[i] = if b.shape == Shape::Caption {
@@ -313,9 +318,9 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
     let first = (0..nb).find(|&i| prose[i] && roles[i] == Role::Text);
     let last = (0..nb).rev().find(|&i| prose[i] && roles[i] == Role::Text);
     if let (Some(first), Some(last)) = (first, last) {
-        for i in 0..first {
-            if roles[i] == Role::Text {
-                roles[i] = Role::Head;
+        for r in roles.iter_mut().take(first) {
+            if *r == Role::Text {
+                *r = Role::Head;
             }
         }
         let mut keep_next = false;
@@ -324,7 +329,10 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
                 continue;
             }
             let b = &page.blocks[i];
-            let structured = matches!(b.shape, Shape::ListItem | Shape::TableRow | Shape::Quote | Shape::Pre);
+            let structured = matches!(
+                b.shape,
+                Shape::ListItem | Shape::TableRow | Shape::Quote | Shape::Pre
+            );
             if structured && b.link_density() < 0.3 {
                 keep_next = true;
             } else if matches!(b.shape, Shape::Heading(_)) && keep_next {

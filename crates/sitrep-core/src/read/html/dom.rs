@@ -29,10 +29,8 @@ pub(super) const HINT_MAIN: u16 = 1 << 1; // <main>, role=main
 pub(super) const HINT_BODY: u16 = 1 << 2; // itemprop=articleBody, article-body class words
 pub(super) const FURN_TAG: u16 = 1 << 3; // nav, aside, footer, header, form, menu, dialog, roles
 pub(super) const FURN_WORD: u16 = 1 << 4; // class/id furniture words
-pub(super) const LIST: u16 = 1 << 5; // ul, ol, dl
 pub(super) const META_WORD: u16 = 1 << 6; // class/id byline, author, date, time, meta
 pub(super) const COMMENT_WORD: u16 = 1 << 7; // class/id comment words
-pub(super) const HEADER_TAG: u16 = 1 << 8; // <header>
 
 /// An element of the page that holds text (directly or below).
 #[derive(Debug, Clone, Copy)]
@@ -86,15 +84,53 @@ pub(super) struct Page {
 
 const SKIP_TAGS: &[&str] = &[
     "script", "style", "noscript", "iframe", "button", "select", "option", "svg", "canvas",
-    "template", "object", "embed", "input", "textarea", "video", "audio", "map", "head",
-    "title", "meta", "link",
+    "template", "object", "embed", "input", "textarea", "video", "audio", "map", "head", "title",
+    "meta", "link",
 ];
 
 const BLOCK_TAGS: &[&str] = &[
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-    "ol", "blockquote", "pre", "table", "tr", "thead", "tbody", "tfoot", "caption", "dd",
-    "dt", "dl", "hr", "address", "figure", "figcaption", "header", "footer", "nav", "aside",
-    "form", "menu", "dialog", "center", "details", "summary", "fieldset", "legend", "body",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "thead",
+    "tbody",
+    "tfoot",
+    "caption",
+    "dd",
+    "dt",
+    "dl",
+    "hr",
+    "address",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "form",
+    "menu",
+    "dialog",
+    "center",
+    "details",
+    "summary",
+    "fieldset",
+    "legend",
+    "body",
     "html",
 ];
 
@@ -102,28 +138,119 @@ const FURN_TAGS: &[&str] = &["nav", "aside", "footer", "header", "form", "menu",
 
 /// Class/id words that mark page furniture rather than content.
 const FURNITURE_WORDS: &[&str] = &[
-    "share", "sharing", "social", "related", "sidebar", "nav", "navbar", "navigation", "menu",
-    "footer", "header", "masthead", "cookie", "cookies", "consent", "bio", "subscribe",
-    "subscription", "newsletter", "promo", "advert", "advertisement", "ad", "ads", "banner",
-    "breadcrumb", "breadcrumbs", "login", "signin", "toolbar", "widget", "popup", "modal",
-    "recommend", "recommended", "trending", "tags", "tag", "pagination", "print", "outbrain",
-    "taboola", "sponsored", "more", "popular", "next", "prev", "previous", "rail", "teaser",
-    "teasers", "card", "cards", "signup", "paywall", "follow", "skip", "hidden", "sr-only",
-    "visually-hidden", "tools", "utility", "topics", "most", "read-more", "readmore", "also",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "sidebar",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "header",
+    "masthead",
+    "cookie",
+    "cookies",
+    "consent",
+    "bio",
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "promo",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "banner",
+    "breadcrumb",
+    "breadcrumbs",
+    "login",
+    "signin",
+    "toolbar",
+    "widget",
+    "popup",
+    "modal",
+    "recommend",
+    "recommended",
+    "trending",
+    "tags",
+    "tag",
+    "pagination",
+    "print",
+    "outbrain",
+    "taboola",
+    "sponsored",
+    "more",
+    "popular",
+    "next",
+    "prev",
+    "previous",
+    "rail",
+    "teaser",
+    "teasers",
+    "card",
+    "cards",
+    "signup",
+    "paywall",
+    "follow",
+    "skip",
+    "hidden",
+    "sr-only",
+    "visually-hidden",
+    "tools",
+    "utility",
+    "topics",
+    "most",
+    "read-more",
+    "readmore",
+    "also",
 ];
 
-const COMMENT_WORDS: &[&str] = &["comment", "comments", "disqus", "respond", "reply", "replies", "discussion"];
+const COMMENT_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "disqus",
+    "respond",
+    "reply",
+    "replies",
+    "discussion",
+];
 
 const META_WORDS: &[&str] = &[
-    "byline", "author", "authors", "date", "dateline", "time", "timestamp", "published",
-    "updated", "meta", "posted", "credit", "credits", "caption",
+    "byline",
+    "author",
+    "authors",
+    "date",
+    "dateline",
+    "time",
+    "timestamp",
+    "published",
+    "updated",
+    "meta",
+    "posted",
+    "credit",
+    "credits",
+    "caption",
 ];
 
 /// Class/id words that name the article's body.
 const BODY_WORDS: &[&str] = &[
-    "articlebody", "article-body", "article-content", "articlecontent", "post-content",
-    "postcontent", "entry-content", "story-body", "storybody", "story-content", "post-body",
-    "article-text", "body-text", "main-content", "maincontent",
+    "articlebody",
+    "article-body",
+    "article-content",
+    "articlecontent",
+    "post-content",
+    "postcontent",
+    "entry-content",
+    "story-body",
+    "storybody",
+    "story-content",
+    "post-body",
+    "article-text",
+    "body-text",
+    "main-content",
+    "maincontent",
 ];
 
 fn class_words(el: &scraper::node::Element) -> String {
@@ -140,9 +267,8 @@ fn class_words(el: &scraper::node::Element) -> String {
 
 fn has_word(tokens: &[&str], list: &[&str]) -> bool {
     tokens.iter().any(|t| {
-        list.iter().any(|w| {
-            t == w || t.split(['-', '_']).any(|p| p == *w)
-        })
+        list.iter()
+            .any(|w| t == w || t.split(['-', '_']).any(|p| p == *w))
     })
 }
 
@@ -152,8 +278,6 @@ fn flags_of(el: &scraper::node::Element) -> u16 {
     match name {
         "article" => f |= HINT_ARTICLE,
         "main" => f |= HINT_MAIN,
-        "ul" | "ol" | "dl" => f |= LIST,
-        "header" => f |= HEADER_TAG,
         _ => {}
     }
     if FURN_TAGS.contains(&name) {
@@ -179,7 +303,10 @@ fn flags_of(el: &scraper::node::Element) -> u16 {
             .split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_')
             .filter(|t| !t.is_empty())
             .collect();
-        if toks.iter().any(|t| BODY_WORDS.iter().any(|w| t.contains(w))) {
+        if toks
+            .iter()
+            .any(|t| BODY_WORDS.iter().any(|w| t.contains(w)))
+        {
             f |= HINT_BODY;
         } else {
             if has_word(&toks, FURNITURE_WORDS) {
@@ -201,7 +328,11 @@ fn hidden(el: &scraper::node::Element) -> bool {
         return true;
     }
     el.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     })
 }
@@ -227,7 +358,10 @@ impl Buf {
             }
             return;
         }
-        if s.starts_with(char::is_whitespace) && !self.text.ends_with([' ', '\n']) && !self.text.is_empty() {
+        if s.starts_with(char::is_whitespace)
+            && !self.text.ends_with([' ', '\n'])
+            && !self.text.is_empty()
+        {
             self.text.push(' ');
         }
         let mut first = true;
@@ -262,7 +396,9 @@ fn finish(buf: &mut Buf, elem: u32, shape: Shape, out: &mut Vec<Block>) {
     let b = std::mem::take(buf);
     let mut text = String::with_capacity(b.text.len());
     for line in b.text.split('\n') {
-        let l = line.trim_matches(|c: char| c.is_whitespace() || c == '|').trim();
+        let l = line
+            .trim_matches(|c: char| c.is_whitespace() || c == '|')
+            .trim();
         if l.is_empty() {
             continue;
         }
@@ -275,7 +411,10 @@ fn finish(buf: &mut Buf, elem: u32, shape: Shape, out: &mut Vec<Block>) {
         return;
     }
     let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
-    let words = text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count() as u32;
+    let words = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count() as u32;
     out.push(Block {
         text,
         elem,
@@ -292,7 +431,12 @@ fn finish(buf: &mut Buf, elem: u32, shape: Shape, out: &mut Vec<Block>) {
 pub(super) fn walk(root: ElementRef) -> Page {
     enum Step<'a> {
         Enter(ego_tree::NodeRef<'a, Node>, u32),
-        Leave { block: bool, link: bool, cell: bool, ctx: u8 },
+        Leave {
+            block: bool,
+            link: bool,
+            cell: bool,
+            ctx: u8,
+        },
     }
     // context counters: quote, figure, list item
     #[derive(Default)]
@@ -303,7 +447,10 @@ pub(super) fn walk(root: ElementRef) -> Page {
         links: u32,
     }
     let mut page = Page::default();
-    page.elems.push(Elem { parent: None, flags: flags_of(root.value()) });
+    page.elems.push(Elem {
+        parent: None,
+        flags: flags_of(root.value()),
+    });
     // the open block-level elements, innermost last, with their shape
     let mut open: Vec<(u32, Shape)> = vec![(0, Shape::Para)];
     let mut ctx = Ctx::default();
@@ -331,7 +478,12 @@ pub(super) fn walk(root: ElementRef) -> Page {
     };
     while let Some(step) = stack.pop() {
         match step {
-            Step::Leave { block, link, cell, ctx: c } => {
+            Step::Leave {
+                block,
+                link,
+                cell,
+                ctx: c,
+            } => {
                 if link {
                     ctx.links -= 1;
                 }
@@ -364,12 +516,18 @@ pub(super) fn walk(root: ElementRef) -> Page {
                         continue;
                     }
                     let id = page.elems.len() as u32;
-                    page.elems.push(Elem { parent: Some(parent), flags: flags_of(el) });
+                    page.elems.push(Elem {
+                        parent: Some(parent),
+                        flags: flags_of(el),
+                    });
                     let cell = matches!(name, "td" | "th")
                         && !node.children().any(|c| {
-                            c.value().as_element().is_some_and(|e| BLOCK_TAGS.contains(&e.name()))
+                            c.value()
+                                .as_element()
+                                .is_some_and(|e| BLOCK_TAGS.contains(&e.name()))
                         });
-                    let block = !cell && (BLOCK_TAGS.contains(&name) || matches!(name, "td" | "th"));
+                    let block =
+                        !cell && (BLOCK_TAGS.contains(&name) || matches!(name, "td" | "th"));
                     let link = name == "a";
                     let c = match name {
                         "blockquote" => 1,
@@ -403,7 +561,12 @@ pub(super) fn walk(root: ElementRef) -> Page {
                     if link {
                         ctx.links += 1;
                     }
-                    stack.push(Step::Leave { block, link, cell, ctx: c });
+                    stack.push(Step::Leave {
+                        block,
+                        link,
+                        cell,
+                        ctx: c,
+                    });
                     let children: Vec<_> = node.children().collect();
                     for ch in children.into_iter().rev() {
                         stack.push(Step::Enter(ch, id));

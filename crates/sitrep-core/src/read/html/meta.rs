@@ -39,7 +39,7 @@ fn collapse(s: &str) -> String {
 fn first_attr(doc: &Html, selector: &str, attr: &str) -> Option<String> {
     let s = sel(selector)?;
     doc.select(&s)
-        .filter_map(|e| e.value().attr(attr).map(|v| collapse(v)))
+        .filter_map(|e| e.value().attr(attr).map(collapse))
         .find(|v| !v.is_empty())
 }
 
@@ -143,19 +143,31 @@ pub(super) fn read(doc: &Html) -> PageMeta {
                     m.ld_headline = o.get("headline").and_then(string_of);
                 }
                 if m.published.is_none() {
-                    m.published = o.get("datePublished").and_then(string_of).and_then(|d| super::iso_day(&d));
+                    m.published = o
+                        .get("datePublished")
+                        .and_then(string_of)
+                        .and_then(|d| super::iso_day(&d));
                 }
                 if m.modified.is_none() {
-                    m.modified = o.get("dateModified").and_then(string_of).and_then(|d| super::iso_day(&d));
+                    m.modified = o
+                        .get("dateModified")
+                        .and_then(string_of)
+                        .and_then(|d| super::iso_day(&d));
                 }
                 if m.author.is_none() {
                     m.author = o.get("author").and_then(string_of).filter(|a| !is_url(a));
                 }
                 if m.outlet.is_none() {
-                    m.outlet = o.get("publisher").and_then(string_of).filter(|a| !is_url(a));
+                    m.outlet = o
+                        .get("publisher")
+                        .and_then(string_of)
+                        .filter(|a| !is_url(a));
                 }
                 if m.url.is_none() {
-                    m.url = o.get("url").and_then(string_of).filter(|u| u.starts_with("http"));
+                    m.url = o
+                        .get("url")
+                        .and_then(string_of)
+                        .filter(|u| u.starts_with("http"));
                 }
                 if m.article_body.is_none() {
                     m.article_body = o.get("articleBody").and_then(string_of);
@@ -168,7 +180,9 @@ pub(super) fn read(doc: &Html) -> PageMeta {
     if let Some(s) = sel("meta[content]") {
         for e in doc.select(&s) {
             let el = e.value();
-            let Some(content) = el.attr("content") else { continue };
+            let Some(content) = el.attr("content") else {
+                continue;
+            };
             for a in ["property", "name", "itemprop"] {
                 if let Some(k) = el.attr(a) {
                     metas.push((k.trim().to_ascii_lowercase(), collapse(content)));
@@ -203,16 +217,37 @@ pub(super) fn read(doc: &Html) -> PageMeta {
         .or_else(|| first_attr(doc, "time[datetime]", "datetime").and_then(|d| super::iso_day(&d)));
     }
     if m.modified.is_none() {
-        m.modified = meta_content(&metas, &["article:modified_time", "og:updated_time", "datemodified"])
-            .and_then(|d| super::iso_day(&d));
+        m.modified = meta_content(
+            &metas,
+            &["article:modified_time", "og:updated_time", "datemodified"],
+        )
+        .and_then(|d| super::iso_day(&d));
     }
     if m.author.is_none() {
-        m.author = meta_content(&metas, &["author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author"])
-            .filter(|a| !is_url(a))
-            .or_else(|| first_text(doc, r#"[rel="author"]"#));
+        m.author = meta_content(
+            &metas,
+            &[
+                "author",
+                "article:author",
+                "dc.creator",
+                "byl",
+                "parsely-author",
+                "sailthru.author",
+            ],
+        )
+        .filter(|a| !is_url(a))
+        .or_else(|| first_text(doc, r#"[rel="author"]"#));
     }
     if m.outlet.is_none() {
-        m.outlet = meta_content(&metas, &["og:site_name", "application-name", "publisher", "dc.publisher"]);
+        m.outlet = meta_content(
+            &metas,
+            &[
+                "og:site_name",
+                "application-name",
+                "publisher",
+                "dc.publisher",
+            ],
+        );
     }
     if m.url.is_none() {
         m.url = first_attr(doc, r#"link[rel="canonical"]"#, "href")
@@ -251,7 +286,10 @@ pub(super) fn split_title(t: &str) -> (String, Option<String>) {
 /// The host name of a URL without `www.`, as a last-resort outlet.
 pub(super) fn host_of(url: &str) -> Option<String> {
     let rest = url.split("://").nth(1)?;
-    let host = rest.split(['/', '?', '#', ':']).next()?.to_ascii_lowercase();
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
     (host.contains('.')).then_some(host)
 }

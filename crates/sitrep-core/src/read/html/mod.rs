@@ -55,24 +55,6 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The author named by a byline line (`By A and B`, `Par A`, `بقلم A`), up to a date,
-/// comma or separator.
-fn byline_author(line: &str) -> Option<String> {
-    let t = line.trim();
-    let rest = ["By ", "BY ", "by ", "Par ", "PAR ", "par ", "بقلم ", "كتب "]
-        .iter()
-        .find_map(|p| t.strip_prefix(p))?;
-    let end = rest
-        .find([',', '|', '\n', '(', '•', '·'])
-        .or_else(|| rest.find(" - "))
-        .or_else(|| rest.find(" on "))
-        .or_else(|| rest.find(" le "))
-        .unwrap_or(rest.len());
-    let name = rest[..end].trim().trim_end_matches(['.', ':']);
-    let words = name.split_whitespace().count();
-    (1..=8).contains(&words).then(|| name.to_string())
-}
-
 /// Extracts the blocks and metadata of an HTML page.
 pub fn html_to_text(html: &str) -> HtmlText {
     let doc = Html::parse_document(html);
@@ -122,14 +104,12 @@ pub fn html_to_text(html: &str) -> HtmlText {
 
     // the article's own headline: the last heading above its text
     let first_main = roles.iter().position(|r| *r == Role::Text);
-    let head_heading = page
-        .blocks
-        .iter()
-        .zip(&roles)
-        .take(first_main.unwrap_or(0))
-        .filter(|(b, r)| matches!(r, Role::Head) && matches!(b.shape, Shape::Heading(1 | 2)) && b.words >= 2)
-        .map(|(b, _)| collapse(&b.text))
-        .last();
+    let mut head_heading = None;
+    for (b, r) in page.blocks.iter().zip(&roles).take(first_main.unwrap_or(0)) {
+        if *r == Role::Head && matches!(b.shape, Shape::Heading(1 | 2)) && b.words >= 2 {
+            head_heading = Some(collapse(&b.text));
+        }
+    }
     let (tag_title, tag_site) = match &pm.title_tag {
         Some(t) => {
             let (a, b) = meta::split_title(t);
@@ -137,7 +117,11 @@ pub fn html_to_text(html: &str) -> HtmlText {
         }
         None => (None, None),
     };
-    let outlet = pm.outlet.clone().or(tag_site).or_else(|| pm.url.as_deref().and_then(meta::host_of));
+    let outlet = pm
+        .outlet
+        .clone()
+        .or(tag_site)
+        .or_else(|| pm.url.as_deref().and_then(meta::host_of));
     let strip_site = |t: String| -> String {
         match &outlet {
             Some(o) => {
@@ -174,13 +158,15 @@ pub fn html_to_text(html: &str) -> HtmlText {
         .filter(|(_, r)| matches!(r, Role::Byline | Role::Head))
         .map(|(b, _)| b.text.as_str())
         .collect();
-    let author = pm
-        .author
-        .clone()
-        .or_else(|| head_lines.iter().find_map(|l| byline_author(l)));
+    let author = pm.author.clone().or_else(|| {
+        head_lines
+            .iter()
+            .find_map(|l| crate::clean::byline::author_after_cue(l))
+    });
     let published = pm.published.clone().or_else(|| {
         let joined = head_lines.join("\n");
-        crate::extract::time::find_publication_date(&joined).map(|(d, _, _)| d.format("%Y-%m-%d").to_string())
+        crate::extract::time::find_publication_date(&joined)
+            .map(|(d, _, _)| d.format("%Y-%m-%d").to_string())
     });
     let meta = Meta {
         title,

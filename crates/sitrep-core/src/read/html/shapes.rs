@@ -12,7 +12,11 @@ fn main(html: &str) -> String {
 }
 
 fn assert_story(text: &str) {
-    for must in ["northern dam would reopen", "cracks in two of the spillway gates", "publish its inspection reports"] {
+    for must in [
+        "northern dam would reopen",
+        "cracks in two of the spillway gates",
+        "publish its inspection reports",
+    ] {
         assert!(text.contains(must), "lost {must:?}: {text}");
     }
 }
@@ -72,10 +76,12 @@ fn link_lists_go_and_plain_lists_and_tables_stay() {
     assert!(!t.contains("Harvest festival"), "{t}");
     // nothing deleted: the link list is still in the reader's text, labelled debris
     assert!(h.text.contains("Ferry fares"));
-    assert!(h
-        .blocks
-        .iter()
-        .any(|b| b.kind == BlockKind::Debris && h.text[b.span.start..b.span.end].contains("Ferry")));
+    assert!(
+        h.blocks
+            .iter()
+            .any(|b| b.kind == BlockKind::Debris
+                && h.text[b.span.start..b.span.end].contains("Ferry"))
+    );
     assert!(h
         .blocks
         .iter()
@@ -106,7 +112,12 @@ fn headline_byline_and_caption_are_metadata_not_text() {
     let h = html_to_text(&html);
     let t = h.main_text();
     assert_story(&t);
-    for bad in ["Jane Roe", "east bank", "Subscribe", "Dam to reopen after repairs"] {
+    for bad in [
+        "Jane Roe",
+        "east bank",
+        "Subscribe",
+        "Dam to reopen after repairs",
+    ] {
         assert!(!t.contains(bad), "{bad} leaked: {t}");
     }
     assert_eq!(h.meta.title.as_deref(), Some("Dam to reopen after repairs"));

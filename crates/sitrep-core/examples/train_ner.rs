@@ -126,18 +126,24 @@ fn read_conll(text: &str) -> Vec<Doc> {
     let mut b = Builder::new();
     for line in text.lines() {
         if line.starts_with("-DOCSTART-") {
-            docs.last_mut().map(|d| d.extend(b.finish()));
+            if let Some(d) = docs.last_mut() {
+                d.extend(b.finish());
+            }
             docs.push(vec![]);
             continue;
         }
         let cols: Vec<&str> = line.split_whitespace().collect();
         if cols.len() < 2 {
-            docs.last_mut().map(|d| d.extend(b.finish()));
+            if let Some(d) = docs.last_mut() {
+                d.extend(b.finish());
+            }
             continue;
         }
         b.add(cols[0], cols[cols.len() - 1], true, line);
     }
-    docs.last_mut().map(|d| d.extend(b.finish()));
+    if let Some(d) = docs.last_mut() {
+        d.extend(b.finish());
+    }
     docs.retain(|d| !d.is_empty());
     docs
 }

@@ -634,13 +634,19 @@ fn merge_tagged(
             local[i].tagged = Some(sp.kind);
             continue;
         }
-        // patterns, knowledge-base names covering the span, and the rules' reading of one
-        // hyphenated word (`Bamako-Gao`) stay
+        // patterns, knowledge-base names covering the span or of several words, and the
+        // rules' reading of one hyphenated word (`Bamako-Gao`) stay
         let one_word = sp.end - sp.start == 1;
         let keeps = over.iter().any(|&i| match local[i].ident {
             Ident::Special { .. } => true,
-            Ident::Generic => false,
-            _ => one_word || (local[i].start <= a && local[i].end >= b),
+            // an organisation named by its head word around the span: `Movement for the X`
+            Ident::Generic => {
+                local[i].org_head
+                    && local[i].start <= a
+                    && local[i].end >= b
+                    && local[i].end - local[i].start > b - a
+            }
+            _ => one_word || local[i].tokens >= 2 || (local[i].start <= a && local[i].end >= b),
         });
         if keeps {
             continue;

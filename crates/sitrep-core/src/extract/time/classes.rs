@@ -8,9 +8,9 @@
 
 use super::lexicon::{self, Lexicon};
 use super::{
-    ar_weekday, cand, en_month, en_weekday, fr_weekday, num, parse_num, valid_year, variants,
-    Cand, DUnit, DayTime, Dir, Edge, Pat, RefKind, Sem, SetKind, TimexMod, Triggers, YearSpec, AR_WD, D, EN_MONTHS, EN_WD, FR_WD, T_DIGIT, T_EN_TMX, T_EN_UNIT, T_EN_WD,
-    T_FR_TMX, T_FR_WD,
+    ar_weekday, cand, en_month, en_weekday, fr_weekday, num, parse_num, valid_year, variants, Cand,
+    DUnit, DayTime, Dir, Edge, Pat, RefKind, Sem, SetKind, TimexMod, Triggers, YearSpec, AR_WD, D,
+    EN_MONTHS, EN_WD, FR_WD, T_DIGIT, T_EN_TMX, T_EN_UNIT, T_EN_WD, T_FR_TMX, T_FR_WD,
 };
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -112,7 +112,8 @@ fn compile(p: &str) -> Pat {
     }
 }
 
-static PATS: LazyLock<ClassPats> = LazyLock::new(|| ClassPats {
+static PATS: LazyLock<ClassPats> = LazyLock::new(|| {
+    ClassPats {
     en_dur: compile(
         r"(?:(?P<dmod><EN_DMOD>)\s+)?(?:(?P<the>[Tt]he)\s+)?(?:(?P<rel>(?i:past|last|next|previous|coming|following|first|final|latest|remaining|same|entire|whole))\s+)?(?:(?P<n><EN_NUM>|<D>{1,4})(?:\s+|-))?(?:(?i:more|additional|other)\s+)?(?P<u><EN_UNIT>)",
     )
@@ -181,6 +182,7 @@ static PATS: LazyLock<ClassPats> = LazyLock::new(|| ClassPats {
     ar_week: compile(r"(?P<this>هذا\s+)?الأسبوع(?:\s+(?P<r>الماضي|المقبل|القادم|الحالي|الجاري))?")
         .edge(Edge::Arabic),
     ar_year: compile(r"(?P<y><D>{4})\s?م").edge(Edge::Arabic),
+}
 });
 
 /// The patterns, for the tests that check every windowed pattern.
@@ -330,7 +332,8 @@ pub(super) fn collect_en(text: &str, tr: &Triggers, out: &mut Vec<Cand>) {
         // "a quarter of", "the quarter": a fraction or a date
         if unit == DUnit::Quarter
             && (super::next_word(text, e).eq_ignore_ascii_case("of")
-                || c.name("n").is_some_and(|g| g.as_str().eq_ignore_ascii_case("a")))
+                || c.name("n")
+                    .is_some_and(|g| g.as_str().eq_ignore_ascii_case("a")))
         {
             return None;
         }
@@ -577,7 +580,11 @@ pub(super) fn collect_fr(text: &str, tr: &Triggers, out: &mut Vec<Cand>) {
         }
         // "à 15h", "vers 8 h 30": a preposition of time before, or minutes given
         let pw = super::prev_word(text, s).to_lowercase();
-        if mi.is_none() && !matches!(pw.as_str(), "à" | "vers" | "dès" | "depuis" | "avant" | "après")
+        if mi.is_none()
+            && !matches!(
+                pw.as_str(),
+                "à" | "vers" | "dès" | "depuis" | "avant" | "après"
+            )
         {
             return None;
         }
@@ -659,7 +666,10 @@ pub(super) fn collect_ar(text: &str, tr: &Triggers, out: &mut Vec<Cand>) {
         let (s, e) = span(c)?;
         let (n, unit) = match c.name("dual") {
             Some(d) => (2, dunit(lex.get("dual", d.as_str())?)?),
-            None => (num(c, "n")?, dunit(lex.get("unit", c.name("u")?.as_str())?)?),
+            None => (
+                num(c, "n")?,
+                dunit(lex.get("unit", c.name("u")?.as_str())?)?,
+            ),
         };
         cand(s, e, Sem::Dur { n: Some(n), unit }, 1)
     });
@@ -677,6 +687,13 @@ pub(super) fn collect_ar(text: &str, tr: &Triggers, out: &mut Vec<Cand>) {
     super::scan(&p.ar_year, text, tr, out, |c| {
         let (s, e) = span(c)?;
         let y = valid_year(num(c, "y")?)?;
-        cand(s, e, Sem::Year { y: YearSpec::Abs(y) }, 2)
+        cand(
+            s,
+            e,
+            Sem::Year {
+                y: YearSpec::Abs(y),
+            },
+            2,
+        )
     });
 }

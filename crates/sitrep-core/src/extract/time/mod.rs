@@ -28,8 +28,8 @@ mod narrative;
 mod tense;
 mod timex;
 
-pub use timex::{DaySpan, DayTime, Granularity, TimeExpr, TimexMod, TimexType};
 use timex::calendar_value;
+pub use timex::{DaySpan, DayTime, Granularity, TimeExpr, TimexMod, TimexType};
 
 /// Language of the text being tagged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1913,7 +1913,9 @@ fn collect_en(text: &str, p: &Pats, tr: &Triggers, out: &mut Vec<Cand>) {
         } else {
             dir
         };
-        let dt = c.name("pod").and_then(|g| part_of_day(&g.as_str().to_lowercase()));
+        let dt = c
+            .name("pod")
+            .and_then(|g| part_of_day(&g.as_str().to_lowercase()));
         Some(cand(m.start(), m.end(), Sem::Weekday { wd, dir }, 1)?.with_dt(dt))
     });
     scan(&p.en_ago, text, tr, out, |c| {
@@ -2781,7 +2783,11 @@ fn resolve(ctx: &tense::Context<'_>, c: &Cand, anchor: Option<NaiveDate>) -> Opt
                 YearSpec::Unknown => anchor?.year(),
             };
             let start = ymd(yy, if h == 1 { 1 } else { 7 }, 1)?;
-            let end = if h == 1 { ymd(yy, 6, 30)? } else { ymd(yy, 12, 31)? };
+            let end = if h == 1 {
+                ymd(yy, 6, 30)?
+            } else {
+                ymd(yy, 12, 31)?
+            };
             Some(Res {
                 gran: Granularity::Half,
                 start,
@@ -2805,7 +2811,10 @@ fn resolve(ctx: &tense::Context<'_>, c: &Cand, anchor: Option<NaiveDate>) -> Opt
                     }
                 }
             };
-            let monday = add_days(a, -(a.weekday().num_days_from_monday() as i64) + 7 * k as i64)?;
+            let monday = add_days(
+                a,
+                -(a.weekday().num_days_from_monday() as i64) + 7 * k as i64,
+            )?;
             let sat = add_days(monday, 5)?;
             Some(Res {
                 gran: Granularity::Weekend,
@@ -2941,7 +2950,10 @@ fn resolve_discourse(
                 None => year_res(anchor?.year() - 1, true),
             }
         }
-        Sem::Ago { n, unit: Unit::Year } => {
+        Sem::Ago {
+            n,
+            unit: Unit::Year,
+        } => {
             // "a year ago" after a quarter names that quarter a year back
             let n = i32::try_from(n).ok()?;
             let r = reference_before(ctx, kept, resolved, i, |r| r.gran == Granularity::Quarter);
@@ -2990,7 +3002,11 @@ fn offset_from(r: Res, n: i64, unit: Unit) -> Option<Res> {
             if r.gran != Granularity::Day {
                 return None;
             }
-            let k = if unit == Unit::Week { n.checked_mul(7)? } else { n };
+            let k = if unit == Unit::Week {
+                n.checked_mul(7)?
+            } else {
+                n
+            };
             Some(day_res(add_days(r.start, k)?, r.relative))
         }
         Unit::Month => {
@@ -3347,7 +3363,11 @@ mod tests {
         let r = tag("summer 2012", TimeLang::En, None);
         assert_eq!(r[0].value, "2012-SU");
         assert_eq!(r[0].calendar_value().as_deref(), Some("2012"));
-        let r = tag("The leader of the 25 October coup signed a decree.", TimeLang::En, a);
+        let r = tag(
+            "The leader of the 25 October coup signed a decree.",
+            TimeLang::En,
+            a,
+        );
         assert!(r[0].names_event);
     }
 

@@ -25,7 +25,10 @@ fn is_event_noun(w: &str) -> bool {
 
 /// The letters-and-hyphens word right after `pos`, skipping spaces.
 fn word_after(text: &str, pos: usize) -> &str {
-    let rest = text.get(pos..).unwrap_or("").trim_start_matches([' ', '\u{a0}']);
+    let rest = text
+        .get(pos..)
+        .unwrap_or("")
+        .trim_start_matches([' ', '\u{a0}']);
     let end = rest
         .char_indices()
         .find(|(_, c)| !(c.is_alphabetic() || *c == '-'))
@@ -35,7 +38,10 @@ fn word_after(text: &str, pos: usize) -> &str {
 
 /// The word right before `pos`, skipping spaces.
 fn word_before(text: &str, pos: usize) -> &str {
-    let before = text.get(..pos).unwrap_or("").trim_end_matches([' ', '\u{a0}']);
+    let before = text
+        .get(..pos)
+        .unwrap_or("")
+        .trim_end_matches([' ', '\u{a0}']);
     let start = before
         .char_indices()
         .rev()
@@ -94,13 +100,28 @@ mod tests {
 
     #[test]
     fn dates_that_name_events() {
-        assert!(flag("The leader of the 25 October coup signed a decree.", "25 October"));
-        assert!(flag("Since the March 2012 elections, nothing moved.", "March 2012"));
+        assert!(flag(
+            "The leader of the 25 October coup signed a decree.",
+            "25 October"
+        ));
+        assert!(flag(
+            "Since the March 2012 elections, nothing moved.",
+            "March 2012"
+        ));
         assert!(flag("Le chef du putsch du 22 mars a parlé.", "22 mars"));
-        assert!(flag("Depuis le coup d'État du 22 mars 2012.", "22 mars 2012"));
+        assert!(flag(
+            "Depuis le coup d'État du 22 mars 2012.",
+            "22 mars 2012"
+        ));
         assert!(flag("Since Monday's attack the town is calm.", "Monday"));
-        assert!(!flag("The council met on 25 October to vote.", "25 October"));
+        assert!(!flag(
+            "The council met on 25 October to vote.",
+            "25 October"
+        ));
         assert!(!flag("The 2012 budget was cut.", "2012"));
-        assert!(!flag("Le 22 mars, les soldats ont pris le palais.", "22 mars"));
+        assert!(!flag(
+            "Le 22 mars, les soldats ont pris le palais.",
+            "22 mars"
+        ));
     }
 }

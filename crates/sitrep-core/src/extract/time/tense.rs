@@ -131,7 +131,11 @@ impl<'t> Context<'t> {
             if w.lower.is_empty() {
                 return Some(Class::Boundary); // punctuation that closes a clause
             }
-            let prev = if i > 0 { words[i - 1].lower.as_str() } else { "" };
+            let prev = if i > 0 {
+                words[i - 1].lower.as_str()
+            } else {
+                ""
+            };
             classify(lex, self.lang, &w.lower, prev)
         };
         // a reporting verb within two words of the expression dates it
@@ -264,7 +268,10 @@ fn classify(lex: &Lexicon, lang: TimeLang, w: &str, prev: &str) -> Option<Class>
                 return Some(Class::FutureWeak);
             }
             if n >= 5
-                && (w.ends_with('é') || w.ends_with("ée") || w.ends_with("és") || w.ends_with("ées"))
+                && (w.ends_with('é')
+                    || w.ends_with("ée")
+                    || w.ends_with("és")
+                    || w.ends_with("ées"))
                 && lex.get(w) != Some(&Class::NotPast)
             {
                 return Some(Class::PastWeak);

@@ -269,13 +269,28 @@ mod tests {
     #[test]
     fn values_of_periods() {
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).expect("valid date");
-        assert_eq!(calendar_value(Granularity::Week, d(2013, 3, 14)), "2013-W11");
+        assert_eq!(
+            calendar_value(Granularity::Week, d(2013, 3, 14)),
+            "2013-W11"
+        );
         assert_eq!(calendar_value(Granularity::Week, d(2010, 1, 2)), "2009-W53");
-        assert_eq!(calendar_value(Granularity::Weekend, d(2013, 3, 16)), "2013-W11-WE");
-        assert_eq!(calendar_value(Granularity::Quarter, d(1989, 8, 1)), "1989-Q3");
+        assert_eq!(
+            calendar_value(Granularity::Weekend, d(2013, 3, 16)),
+            "2013-W11-WE"
+        );
+        assert_eq!(
+            calendar_value(Granularity::Quarter, d(1989, 8, 1)),
+            "1989-Q3"
+        );
         assert_eq!(calendar_value(Granularity::Half, d(1989, 7, 1)), "1989-H2");
-        assert_eq!(calendar_value(Granularity::Season, d(2012, 6, 1)), "2012-SU");
-        assert_eq!(calendar_value(Granularity::Season, d(2012, 12, 1)), "2012-WI");
+        assert_eq!(
+            calendar_value(Granularity::Season, d(2012, 6, 1)),
+            "2012-SU"
+        );
+        assert_eq!(
+            calendar_value(Granularity::Season, d(2012, 12, 1)),
+            "2012-WI"
+        );
         assert_eq!(calendar_value(Granularity::Decade, d(1990, 1, 1)), "199");
         assert_eq!(calendar_value(Granularity::Century, d(1900, 1, 1)), "19");
         assert_eq!(DayTime::Clock(15, Some(0)).suffix(), "15:00");

@@ -204,7 +204,9 @@ pub struct Entity {
     pub geo: Option<Geo>,
 }
 
-/// A normalised temporal expression.
+/// A calendar date or time named in the text: a day, month, season, year or decade
+/// (a time of day counts as its day). Durations, sets and other TimeML expressions are
+/// in [`Document::timexes`], not here: every entry has a calendar value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DateMention {
     /// Surface text.
@@ -223,6 +225,31 @@ pub struct DateMention {
     pub range_end: String,
     /// True when the value depended on the publication date.
     pub relative: bool,
+    /// True when the date names an earlier event rather than dating its sentence ("the
+    /// 25 October coup", "le putsch du 22 mars"): the sentence's own events are not on
+    /// that date.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub names_event: bool,
+}
+
+/// A TimeML temporal expression (TIMEX3): a date, a time, a duration or a set, with its
+/// TimeML value ("2013-W11", "P3D", "PRESENT_REF", "2012-10-12TAF"…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timex {
+    /// Surface text.
+    pub text: String,
+    /// First byte in the cleaned text.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// DATE, TIME, DURATION or SET.
+    #[serde(rename = "type")]
+    pub kind: crate::extract::time::TimexType,
+    /// The TimeML value.
+    pub value: String,
+    /// The TimeML modifier (START, MID, END, APPROX…), when the text gives one.
+    #[serde(rename = "mod", default, skip_serializing_if = "Option::is_none")]
+    pub modifier: Option<crate::extract::time::TimexMod>,
 }
 
 /// Event types of the taxonomy.
@@ -372,8 +399,11 @@ pub struct Document {
     pub sentences: Vec<Span>,
     /// Entities.
     pub entities: Vec<Entity>,
-    /// Temporal expressions.
+    /// Calendar dates (the view the events and the timeline read).
     pub dates: Vec<DateMention>,
+    /// Every TimeML temporal expression, calendar dates included.
+    #[serde(default)]
+    pub timexes: Vec<Timex>,
     /// Events.
     pub events: Vec<Event>,
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::document::{AnchorSource, BlockKind, DateMention, Document, Entity, Event};
+use crate::document::{AnchorSource, BlockKind, DateMention, Document, Entity, Event, Timex};
 
 /// One document as `sitrep extract --json` prints it: `document`, `entities`, `dates`,
 /// `events`. It borrows the document and serialises straight to the output (no
@@ -13,8 +13,10 @@ pub struct ExtractJson<'a> {
     pub document: DocumentJson<'a>,
     /// Entities with their aliases and mentions.
     pub entities: &'a [Entity],
-    /// Normalised dates.
+    /// Calendar dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
     pub dates: &'a [DateMention],
+    /// Every TimeML temporal expression (DATE, TIME, DURATION, SET) with its TimeML value.
+    pub timexes: &'a [Timex],
     /// Coded events.
     pub events: &'a [Event],
 }
@@ -75,6 +77,7 @@ pub fn extract_json(doc: &Document, with_text: bool) -> ExtractJson<'_> {
         },
         entities: &doc.entities,
         dates: &doc.dates,
+        timexes: &doc.timexes,
         events: &doc.events,
     }
 }

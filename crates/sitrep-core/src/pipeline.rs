@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::clean;
-use crate::document::{AnchorSource, BlockKind, DateMention, Document, Paragraph};
+use crate::document::{AnchorSource, BlockKind, DateMention, Document, Paragraph, Timex};
 use crate::error::{Error, Result};
 use crate::extract::{entities, events, time};
 use crate::kb::Kb;
@@ -181,16 +181,31 @@ impl Stage for DatesStage {
             .and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
         let found = time::tag(&doc.text, time_lang(&doc.language), anchor);
         doc.dates = found
+            .iter()
+            .filter_map(|t| {
+                let span = t.span?;
+                Some(DateMention {
+                    text: t.text.clone(),
+                    start: t.start,
+                    end: t.end,
+                    value: t.calendar_value()?,
+                    granularity: span.granularity.as_str().to_string(),
+                    range_start: span.first.format("%Y-%m-%d").to_string(),
+                    range_end: span.last.format("%Y-%m-%d").to_string(),
+                    relative: t.relative,
+                    names_event: t.names_event,
+                })
+            })
+            .collect();
+        doc.timexes = found
             .into_iter()
-            .map(|t| DateMention {
+            .map(|t| Timex {
                 text: t.text,
                 start: t.start,
                 end: t.end,
+                kind: t.kind,
                 value: t.value,
-                granularity: t.granularity.as_str().to_string(),
-                range_start: t.range_start.format("%Y-%m-%d").to_string(),
-                range_end: t.range_end.format("%Y-%m-%d").to_string(),
-                relative: t.relative,
+                modifier: t.modifier,
             })
             .collect();
         Ok(())
@@ -362,6 +377,7 @@ pub fn prepare(raw: RawDoc) -> Document {
         sentences: Vec::new(),
         entities: Vec::new(),
         dates: Vec::new(),
+        timexes: Vec::new(),
         events: Vec::new(),
     }
 }

@@ -469,7 +469,7 @@ fn event_date(
     let own = doc
         .dates
         .iter()
-        .filter(|d| d.start >= s.start && d.end <= s.end)
+        .filter(|d| d.start >= s.start && d.end <= s.end && !d.names_event)
         .min_by_key(|d| {
             if d.start > trig {
                 d.start - trig

@@ -325,17 +325,124 @@ impl EventType {
     }
 }
 
+/// What kind of thing a figure counts: figures are compared only within one kind.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureKind {
+    /// People killed (dead, deaths, killed, morts, tués).
+    Killed,
+    /// People wounded or injured.
+    Wounded,
+    /// Soldiers, troops, fighters, peacekeepers, military personnel.
+    Troops,
+    /// Police officers.
+    Police,
+    /// Refugees and displaced people.
+    Displaced,
+    /// People detained, arrested, held or taken hostage.
+    Detained,
+    /// A count of people not covered by the kinds above (civilians, people, residents).
+    People,
+    /// A count of things (documents, buildings, tombs, vehicles...).
+    #[default]
+    Things,
+    /// A share in per cent (turnout, votes).
+    Percent,
+}
+
+impl FigureKind {
+    /// snake_case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FigureKind::Killed => "killed",
+            FigureKind::Wounded => "wounded",
+            FigureKind::Troops => "troops",
+            FigureKind::Police => "police",
+            FigureKind::Displaced => "displaced",
+            FigureKind::Detained => "detained",
+            FigureKind::People => "people",
+            FigureKind::Things => "things",
+            FigureKind::Percent => "percent",
+        }
+    }
+}
+
 /// A number attached to an event: `3,300 troops`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {
     /// The value.
     pub value: f64,
-    /// What is counted (troops, personnel, dead, refugees...).
+    /// What is counted, as the text says it (troops, personnel, dead, documents...).
     pub unit: String,
+    /// The kind of thing counted, for comparing figures.
+    #[serde(default)]
+    pub kind: FigureKind,
     /// Surface text.
     pub text: String,
     /// True for approximate figures (`nearly`, `about`, `up to`).
     pub approximate: bool,
+    /// Who gives the figure, when the clause attributes it (`a medical worker said`).
+    #[serde(default)]
+    pub claimed_by: Option<String>,
+    /// The date the figure's own clause states, when it states one (ISO 8601, truncated).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Byte offset of the figure in the document's cleaned text.
+    #[serde(default)]
+    pub start: usize,
+}
+
+/// How a source presents an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Modality {
+    /// Stated as fact in the writer's own voice.
+    #[default]
+    Asserted,
+    /// Attributed to someone else (`said`, `according to`).
+    Reported,
+    /// Planned, expected or scheduled: not (yet) happened.
+    #[serde(alias = "planned")]
+    Expected,
+    /// Conditional or possible (`if`, `could`, `might`, `threatened to`).
+    Hypothetical,
+    /// Mentioned as background: an earlier happening outside the document's own time
+    /// frame, or a nominal reference to one (`the fall of Konna`, `last year's coup`).
+    Background,
+}
+
+impl Modality {
+    /// snake_case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Modality::Asserted => "asserted",
+            Modality::Reported => "reported",
+            Modality::Expected => "expected",
+            Modality::Hypothetical => "hypothetical",
+            Modality::Background => "background",
+        }
+    }
+
+    /// Whether a report in this modality counts as a witness of the happening: only
+    /// asserted and reported events do.
+    pub fn corroborates(&self) -> bool {
+        matches!(self, Modality::Asserted | Modality::Reported)
+    }
+}
+
+impl From<&str> for Modality {
+    /// Parses a snake_case name; anything unknown is [`Modality::Asserted`].
+    fn from(s: &str) -> Modality {
+        match s {
+            "reported" => Modality::Reported,
+            "expected" | "planned" => Modality::Expected,
+            "hypothetical" => Modality::Hypothetical,
+            "background" => Modality::Background,
+            _ => Modality::Asserted,
+        }
+    }
 }
 
 /// A coded event found in one sentence.
@@ -366,8 +473,9 @@ pub struct Event {
     pub quantities: Vec<Quantity>,
     /// Who says so, when the sentence is reported speech.
     pub claimed_by: Option<String>,
-    /// Whether the event is expected rather than reported as happened.
-    pub modality: String,
+    /// How the source presents it: asserted, reported, expected, hypothetical, background.
+    #[serde(default)]
+    pub modality: Modality,
 }
 
 /// A document after the pipeline: cleaned text, metadata and everything extracted.

@@ -16,6 +16,7 @@ pub mod output;
 pub mod pipeline;
 pub mod read;
 pub mod sentence;
+pub mod simhash;
 pub mod timeline;
 pub mod translate;
 

@@ -199,7 +199,6 @@ fn timeline_over_multi_document_fixtures() {
         }
         docs.extend(d);
     }
-    sitrep_core::timeline::infer_anchors(&mut docs, |d, a| p.reanchor(d, a));
     let t = sitrep_core::timeline::build(&docs, &sitrep_core::timeline::TimelineOptions::default());
     let mut s = String::new();
     for e in t

@@ -192,7 +192,7 @@ pub fn build(c: &Corpus, bq: &BriefQuery) -> Brief {
             credibility: ev.credibility.label.clone(),
         });
     }
-    devs.sort_by(|a, b| a.date.cmp(&b.date));
+    devs.sort_by(|a, b| sitrep_core::timeline::date_order(a.date.as_deref(), b.date.as_deref()));
     let mut actors: Vec<(String, usize)> = actors.into_iter().collect();
     actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     actors.truncate(12);

@@ -1,13 +1,11 @@
 //! Exports of the corpus: JSON, ACLED-style CSV, GeoJSON, a STIX 2.1 bundle, and briefs.
 
-use std::fmt::Write;
-
 use serde_json::{json, Value};
 
 use crate::brief::{self, BriefQuery};
 use crate::corpus::Corpus;
 use crate::map;
-use crate::timeline::{CorpusEntity, MergedEvent};
+use crate::timeline::CorpusEntity;
 
 /// The export formats.
 pub const FORMATS: &[&str] = &["json", "csv", "geojson", "stix", "brief-md", "brief-html"];
@@ -81,89 +79,9 @@ pub fn to_json(c: &Corpus) -> String {
     }))
 }
 
-fn csv_field(s: &str) -> String {
-    // Neutralise spreadsheet formulas, then quote.
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-fn country_of(c: &Corpus, ev: &MergedEvent) -> (Option<String>, Option<String>) {
-    let Some(place) = ev.place.as_deref() else {
-        return (None, None);
-    };
-    let Some(e) = c.entity_by_name(place) else {
-        return (None, None);
-    };
-    let code = e.geo.as_ref().and_then(|g| g.country.clone());
-    if e.subtype.as_deref() == Some("country") {
-        return (code, Some(e.name.clone()));
-    }
-    let name = code.as_ref().and_then(|cc| {
-        c.timeline
-            .entities
-            .iter()
-            .find(|x| {
-                x.subtype.as_deref() == Some("country")
-                    && x.geo.as_ref().and_then(|g| g.country.as_deref()) == Some(cc)
-            })
-            .map(|x| x.name.clone())
-    });
-    (code.clone(), name.or(code))
-}
-
-/// ACLED-style CSV, one row per merged event.
+/// ACLED-style CSV, one row per merged event: see [`crate::acled`].
 pub fn to_csv(c: &Corpus) -> String {
-    let mut out = String::from(
-        "event_id_cnty,event_date,year,event_type,actor1,actor2,country,location,latitude,longitude,source,notes,fatalities\n",
-    );
-    let mut per_country: std::collections::HashMap<String, usize> = Default::default();
-    for ev in &c.timeline.events {
-        let (code, country) = country_of(c, ev);
-        let cc = code.clone().unwrap_or_else(|| "XX".into());
-        let n = per_country.entry(cc.clone()).or_default();
-        *n += 1;
-        let geo = ev.place.as_deref().and_then(|p| c.geo_of(p));
-        let date = ev.date.clone().unwrap_or_default();
-        let sources: Vec<String> = ev
-            .sources
-            .iter()
-            .map(|s| {
-                c.doc_by_source(&s.doc)
-                    .and_then(|d| d.meta.outlet.clone())
-                    .unwrap_or_else(|| c.label(&s.doc))
-            })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let actor2 = ev
-            .targets
-            .first()
-            .or_else(|| ev.actors.get(1))
-            .cloned()
-            .unwrap_or_default();
-        let fields = [
-            format!("{cc}{n}"),
-            date.clone(),
-            date.get(..4).unwrap_or("").to_string(),
-            ev.kind.as_str().to_string(),
-            ev.actors.first().cloned().unwrap_or_default(),
-            actor2,
-            country.unwrap_or_default(),
-            ev.place.clone().unwrap_or_default(),
-            geo.map(|g| format!("{:.4}", g.lat)).unwrap_or_default(),
-            geo.map(|g| format!("{:.4}", g.lon)).unwrap_or_default(),
-            sources.join("; "),
-            ev.summary.clone(),
-            String::new(),
-        ];
-        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        let _ = writeln!(out, "{}", row.join(","));
-    }
-    out
+    crate::acled::to_csv(c)
 }
 
 /// GeoJSON: places and events as points.
@@ -348,11 +266,5 @@ mod tests {
         assert_eq!(&u[14..15], "5");
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"));
         assert_eq!(u, uuid_of("x"));
-    }
-
-    #[test]
-    fn csv_neutralises_formulas() {
-        assert_eq!(csv_field("=1+1"), "\"'=1+1\"");
-        assert_eq!(csv_field("a\"b"), "\"a\"\"b\"");
     }
 }

@@ -7,6 +7,7 @@
 //! [`corpus::DEFAULT_WINDOW`] by default), rebuilt when the number of stored documents
 //! changes.
 
+pub mod acled;
 pub mod address;
 pub mod api;
 pub mod brief;

@@ -153,7 +153,10 @@ pub fn data(c: &Corpus) -> MapData {
                 .then(x.id.cmp(&y.id))
         });
         located.truncate(MAX_MAP_EVENTS);
-        located.sort_by(|(x, _), (y, _)| x.date.cmp(&y.date).then(x.id.cmp(&y.id)));
+        located.sort_by(|(x, _), (y, _)| {
+            sitrep_core::timeline::date_order(x.date.as_deref(), y.date.as_deref())
+                .then(x.id.cmp(&y.id))
+        });
     }
     let events = located
         .into_iter()

@@ -249,8 +249,7 @@ async fn pages_show_the_data() {
         "{brief}"
     );
     let (_, _, csv) = get(&app, "/api/v1/export/csv").await;
-    assert!(csv.starts_with("event_id_cnty,event_date,year,event_type,actor1,actor2,country,location,latitude,longitude,source,notes,fatalities\n"));
-    assert!(csv.contains("\"declaration\""));
+    check_acled_csv(&csv);
     let (_, _, stix) = get(&app, "/api/v1/export/stix").await;
     let v: serde_json::Value = serde_json::from_str(&stix).unwrap();
     assert_eq!(v["type"], "bundle");
@@ -559,4 +558,75 @@ fn urlencode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Splits one CSV line into fields (quoted fields may hold commas and doubled quotes).
+fn csv_fields(line: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut in_q) = (false, false);
+    let mut chars = line.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' if in_q && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => {
+                in_q = !in_q;
+                quoted = true;
+            }
+            ',' if !in_q => {
+                out.push((std::mem::take(&mut cur), quoted));
+                quoted = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    out.push((cur, quoted));
+    out
+}
+
+/// The ACLED export has every codebook column, and its numeric columns hold bare numbers
+/// (a negative longitude is not turned into text by the formula guard).
+fn check_acled_csv(csv: &str) {
+    let mut lines = csv.lines();
+    let header: Vec<String> = csv_fields(lines.next().unwrap())
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(header, sitrep_server::acled::COLUMNS.to_vec());
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let mut rows = 0;
+    let mut located = 0;
+    for line in lines {
+        let f = csv_fields(line);
+        assert_eq!(f.len(), 31, "{line}");
+        rows += 1;
+        for name in [
+            "latitude",
+            "longitude",
+            "fatalities",
+            "year",
+            "time_precision",
+            "geo_precision",
+            "timestamp",
+        ] {
+            let (v, quoted) = &f[col(name)];
+            assert!(!quoted, "{name} is quoted in {line}");
+            assert!(
+                v.is_empty() || v.parse::<f64>().is_ok(),
+                "{name}={v} in {line}"
+            );
+        }
+        if !f[col("longitude")].0.is_empty() {
+            located += 1;
+        }
+    }
+    assert!(rows > 0 && located > 0, "{csv}");
+    // Gao lies west of Greenwich: its longitude is a negative number, not text
+    assert!(
+        csv.contains(",-0.") || csv.contains(",-1.") || csv.contains(",-4."),
+        "{csv}"
+    );
 }

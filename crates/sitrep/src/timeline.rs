@@ -59,7 +59,7 @@ pub fn run(args: TimelineArgs) -> Result<ExitCode> {
         .par_iter()
         .map(|p| (p.clone(), pipeline.process_path(p)))
         .collect();
-    let mut docs = Vec::new();
+    let mut docs: Vec<Document> = Vec::new();
     let mut failed = 0;
     for (_, r) in results {
         match r {
@@ -70,7 +70,7 @@ pub fn run(args: TimelineArgs) -> Result<ExitCode> {
             }
         }
     }
-    timeline::infer_anchors(&mut docs, |d, a| pipeline.reanchor(d, a));
+    // each document keeps the dates it gives itself: none is re-dated by another
     let t = timeline::build(
         &docs,
         &TimelineOptions {

@@ -5,8 +5,19 @@
 //! except in the passive voice, where the `by`-agent acts. Nationality adjectives stand for
 //! their country (`the French intervention` → France). The date is the sentence's own
 //! temporal expression nearest the trigger, or — with lower confidence — the last date of
-//! the paragraph so far, or the publication date. Figures (`3,300 troops`) and the source of
-//! reported speech (`according to X`) are attached.
+//! the paragraph so far, or the publication date; with no publication date, an event the
+//! sentence does not date stays undated rather than taking a date from elsewhere.
+//!
+//! Attachment is by clause: a sentence is cut at semicolons, and a non-restrictive
+//! relative clause (`X, who came to power in a coup in January, was ousted on Friday by
+//! Y`) is a clause of its own whose only outside participant is its antecedent. One event
+//! is coded per clause, of the most specific type its triggers name (the lexicon's order).
+//! A nominal mention of a happening (`the coup`, `last year's coup`) that another event of
+//! the document already reports refers to it and codes nothing. Every event has a
+//! [`Modality`]: hypothetical, expected, background (before the document's own time), reported
+//! or asserted. Figures (`3,300 troops`) are typed quantities ([`FigureKind`]) with who gives
+//! them and the date of their clause; the source of reported speech (`according to X`) is
+//! attached.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -15,7 +26,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::document::{BlockKind, Document, Entity, EntityType, Event, EventType, Quantity};
+use crate::document::{
+    BlockKind, Document, Entity, EntityType, Event, EventType, FigureKind, Modality, Quantity,
+};
 use crate::extract::tokens::{lowercase, runs};
 use crate::kb::Kb;
 
@@ -223,7 +236,7 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?:(nearly|about|some|up to|more than|at least|around|approximately|over|almost|roughly|près de|environ|plus de|au moins|quelque)\s+)?",
         r"(\d{1,3}(?:[,.\u{a0} ]\d{3})+|\d+)\s+",
-        r"(troops|soldiers|military|police|personnel|peacekeepers|people|civilians|deaths|dead|killed|refugees|displaced|fighters|militants|rebels|men|soldats|hommes|morts|tués|réfugiés|déplacés|combattants|personnes|casques bleus)"
+        r"(troops|soldiers|military|police|personnel|peacekeepers|people|civilians|deaths|dead|killed|wounded|injured|hostages|detainees|prisoners|refugees|displaced|fighters|militants|rebels|men|soldats|hommes|morts|tués|blessés|otages|prisonniers|réfugiés|déplacés|combattants|personnes|casques bleus|militaires)"
     ))
     .expect("static regex")
 });
@@ -234,9 +247,31 @@ static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static FUTURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)will|shall|expected|planned|plans to|scheduled|is due|are due|to be held|would|could|may|might|seront|sera|devraient|devrait|prévue|prévu")
+    Regex::new(r"(?i)will|shall|expected|planned|plans to|scheduled|is due|are due|due to|to be held|would|seront|sera|devraient|devrait|prévue|prévu")
         .expect("static regex")
 });
+
+/// Conditions and possibilities. No `may`: it is also a month.
+static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)if|unless|could|might|threatened to|threatens to|threaten to|pourraient|pourrait|menacé de|menace de")
+        .expect("static regex")
+});
+
+/// Relative pronouns that open a non-restrictive relative clause after a comma.
+static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i),\s+(?:who|whom|whose|which|qui|dont|lequel|laquelle|lesquels)\s")
+        .expect("static regex")
+});
+
+/// Determiners and possessives that make a trigger a nominal mention of a happening.
+const NOMINAL_BEFORE: &[&str] = &[
+    "the", "this", "that", "its", "their", "his", "her", "la", "le", "les", "cette", "ce", "sa",
+    "son", "leur",
+];
+
+/// Days before its publication that a document still reports as its own news; an earlier
+/// happening is background.
+const OWN_TIME_DAYS: i64 = 31;
 
 /// A character of a word, as a regex's Unicode `\w` sees it (letters, digits, marks, `_`).
 fn is_word_char(c: char) -> bool {
@@ -303,6 +338,9 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
         return Vec::new();
     };
     let anchor = doc.meta.published.clone();
+    let published = anchor
+        .as_deref()
+        .and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok());
     let main_country = main_country(doc);
     // entity mentions sorted by position, with the entity index
     let mut mentions: Vec<(usize, usize, usize)> = doc
@@ -314,6 +352,8 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
     mentions.sort_unstable();
 
     let mut out = Vec::new();
+    // for each event: whether its trigger is a nominal mention
+    let mut nominal: Vec<bool> = Vec::new();
     let mut ws = Vec::new();
     for (si, s) in doc.sentences.iter().enumerate() {
         if doc.block_kind_at(s.start) == Some(BlockKind::Byline) {
@@ -322,37 +362,79 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
         let text = &doc.text[s.start..s.end];
         words_into(text, s.start, &mut ws);
         let ws = &ws;
-        // triggers found, best per type
-        let mut found: Vec<(EventType, usize)> = Vec::new();
+        let clauses = Clauses::of(text, s.start);
+        let sent_mentions: Vec<(usize, usize, usize)> = mentions
+            .iter()
+            .copied()
+            .filter(|(a, b, _)| *a >= s.start && *b <= s.end)
+            .collect();
+        // triggers found, clustered by clause and by the date the clause gives them (two
+        // dates in one clause are two happenings); per cluster the most specific type,
+        // then the first trigger
+        let mut found: Vec<(EventType, usize, (usize, Option<usize>))> = Vec::new();
+        let sent_dates: Vec<&crate::document::DateMention> = doc
+            .dates
+            .iter()
+            .filter(|d| d.start >= s.start && d.end <= s.end)
+            .collect();
         for (wi, w) in ws.iter().enumerate() {
             // only the triggers that can start with this word
             for ti in index.candidates(&w.lw) {
                 let t = &triggers[ti];
-                if matches_at(ws, wi, t) && !found.iter().any(|(k, _)| *k == t.kind) {
-                    found.push((t.kind, wi));
+                // a word of a name is no trigger (`the Liberation` in a movement's name)
+                if !matches_at(ws, wi, t)
+                    || sent_mentions.iter().any(|&(a, b, _)| a <= w.s && w.e <= b)
+                {
+                    continue;
+                }
+                let clause = clauses.id(w.s);
+                let date = sent_dates
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| clauses.id(d.start) == clause)
+                    .min_by_key(|(_, d)| d.start.abs_diff(w.s))
+                    .map(|(i, _)| i);
+                let c = (clause, date);
+                match found.iter_mut().find(|(_, _, fc)| *fc == c) {
+                    Some(f) if lex.rank(t.kind) < lex.rank(f.0) => *f = (t.kind, wi, c),
+                    Some(_) => {}
+                    None => found.push((t.kind, wi, c)),
                 }
             }
         }
         if found.is_empty() {
             continue;
         }
-        found.sort_by_key(|(k, _)| lex.rank(*k));
-        found.truncate(3);
 
-        let in_sent: Vec<(usize, usize, usize)> = mentions
-            .iter()
-            .copied()
-            .filter(|(a, b, _)| *a >= s.start && *b <= s.end)
-            .collect();
-        let demonyms = demonym_countries(ws, text, s.start, kb);
-        let future = find_word(&FUTURE, text, 0).is_some();
-        // the same for every event of the sentence: found once, when first needed
-        let mut sentence_quantities: Option<Vec<Quantity>> = None;
-        let mut sentence_claim: Option<Option<String>> = None;
-        for (kind, wi) in found {
+        let sent_demonyms = demonym_countries(ws, text, s.start, kb);
+        for (kind, wi, _) in found {
             let trig = &ws[wi];
-            let Some((date, conf)) = event_date(doc, si, trig.s, anchor.as_deref(), future) else {
-                continue;
+            let allowed = |pos: usize| clauses.allows(trig.s, pos, &sent_mentions);
+            let in_sent: Vec<(usize, usize, usize)> = sent_mentions
+                .iter()
+                .copied()
+                .filter(|(a, _, _)| allowed(*a))
+                .collect();
+            let demonyms: Vec<(usize, String)> = sent_demonyms
+                .iter()
+                .filter(|(a, _)| allowed(*a))
+                .cloned()
+                .collect();
+            let future = clauses.has(&FUTURE, text, trig.s);
+            let hypothetical = clauses.has(&HYPOTHETICAL, text, trig.s);
+            let date = event_date(
+                doc,
+                si,
+                trig.s,
+                anchor.as_deref(),
+                future || hypothetical,
+                &allowed,
+            );
+            let (date, conf) = match date {
+                Some((d, c)) => (Some(d), c),
+                // with no anchor, what the sentence does not date stays undated
+                None if anchor.is_none() => (None, 0.0),
+                None => continue,
             };
             // a headline repeats the story's event; only a dated headline adds one
             if conf < 1.0 && doc.block_kind_at(s.start) == Some(BlockKind::Heading) {
@@ -383,9 +465,27 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
             }
             actors.truncate(4);
             targets.truncate(4);
+            let claimed = claimed_by(doc, text, s.start, &in_sent);
+            let speech = clauses.has(&SPEECH, text, trig.s);
+            let modality = if hypothetical {
+                Modality::Hypothetical
+            } else if future || date.as_deref().is_some_and(|d| after(d, published)) {
+                Modality::Expected
+            } else if date
+                .as_deref()
+                .is_some_and(|d| before_own_time(d, published))
+            {
+                Modality::Background
+            } else if claimed.is_some() || speech {
+                Modality::Reported
+            } else {
+                Modality::Asserted
+            };
+            let prev = wi.checked_sub(1).map(|k| &*ws[k].lw);
+            nominal.push(prev.is_some_and(|p| NOMINAL_BEFORE.contains(&p) || p.ends_with("'s")));
             out.push(Event {
                 kind,
-                date: Some(date),
+                date,
                 date_confidence: conf,
                 actors,
                 targets,
@@ -394,32 +494,172 @@ pub fn extract(doc: &Document, kb: &Kb) -> Vec<Event> {
                 text: text.to_string(),
                 start: s.start,
                 end: s.end,
-                quantities: sentence_quantities
-                    .get_or_insert_with(|| {
-                        // a figure often comes in the next sentence of the same paragraph
-                        let q = quantities(text);
-                        if q.is_empty() {
-                            doc.sentences
-                                .get(si + 1)
-                                .filter(|n| {
-                                    doc.block_kind_at(n.start) == doc.block_kind_at(s.start)
-                                        && !doc.text[s.end..n.start].contains("\n\n")
-                                })
-                                .map(|n| quantities(&doc.text[n.start..n.end]))
-                                .unwrap_or_default()
-                        } else {
-                            q
-                        }
-                    })
-                    .clone(),
-                claimed_by: sentence_claim
-                    .get_or_insert_with(|| claimed_by(doc, text, s.start, &in_sent))
-                    .clone(),
-                modality: if future { "expected" } else { "reported" }.to_string(),
+                quantities: {
+                    // a figure often comes in the next sentence of the same paragraph
+                    let q = quantities(doc, si, &mentions);
+                    if q.is_empty() {
+                        doc.sentences
+                            .get(si + 1)
+                            .filter(|n| {
+                                doc.block_kind_at(n.start) == doc.block_kind_at(s.start)
+                                    && !doc.text[s.end..n.start].contains("\n\n")
+                            })
+                            .map(|_| quantities(doc, si + 1, &mentions))
+                            .unwrap_or_default()
+                    } else {
+                        q
+                    }
+                },
+                claimed_by: claimed,
+                modality,
             });
         }
     }
-    out
+    drop_references(doc, out, &nominal)
+}
+
+/// Drops nominal mentions (`the coup`) that refer to another event of the document: same
+/// type, a shared participant and compatible dates. A nominal mention that refers to
+/// nothing else the document reports is kept.
+fn drop_references(doc: &Document, events: Vec<Event>, nominal: &[bool]) -> Vec<Event> {
+    // a country takes part in too many happenings to identify one
+    let country = |name: &str| {
+        doc.entities
+            .iter()
+            .any(|e| e.name == name && e.subtype.as_deref() == Some("country"))
+    };
+    let refers = |i: usize| {
+        let e = &events[i];
+        events.iter().enumerate().any(|(j, o)| {
+            j != i
+                && !nominal[j]
+                && o.kind == e.kind
+                && o.actors
+                    .iter()
+                    .chain(&o.targets)
+                    .any(|x| !country(x) && (e.actors.contains(x) || e.targets.contains(x)))
+                && match (&o.date, &e.date) {
+                    (Some(a), Some(b)) => a.starts_with(b.as_str()) || b.starts_with(a.as_str()),
+                    _ => true,
+                }
+        })
+    };
+    let keep: Vec<bool> = (0..events.len())
+        .map(|i| !nominal.get(i).copied().unwrap_or(false) || !refers(i))
+        .collect();
+    events
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
+}
+
+/// First and last day of an ISO date value truncated to its granularity.
+fn span_of(value: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let mut parts = value.split('-');
+    let y: i32 = parts.next()?.parse().ok()?;
+    let m: Option<u32> = parts.next().and_then(|p| p.parse().ok());
+    let d: Option<u32> = parts.next().and_then(|p| p.parse().ok());
+    let ymd = |m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    match (m, d) {
+        (Some(m), Some(d)) => Some((ymd(m, d)?, ymd(m, d)?)),
+        (Some(m), None) => {
+            let next = if m == 12 {
+                chrono::NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+            } else {
+                ymd(m + 1, 1)?
+            };
+            Some((ymd(m, 1)?, next.pred_opt()?))
+        }
+        _ => Some((ymd(1, 1)?, ymd(12, 31)?)),
+    }
+}
+
+/// Whether a date lies wholly after the publication date.
+fn after(value: &str, published: Option<chrono::NaiveDate>) -> bool {
+    match (span_of(value), published) {
+        (Some((first, _)), Some(p)) => first > p,
+        _ => false,
+    }
+}
+
+/// Whether a date ends before the document's own time (a month before publication).
+fn before_own_time(value: &str, published: Option<chrono::NaiveDate>) -> bool {
+    match (span_of(value), published) {
+        (Some((_, last)), Some(p)) => (p - last).num_days() > OWN_TIME_DAYS,
+        _ => false,
+    }
+}
+
+/// The clauses of a sentence: segments between semicolons, and non-restrictive relative
+/// clauses (from `, who` to the next comma), all as absolute byte spans.
+struct Clauses {
+    base: usize,
+    segments: Vec<(usize, usize)>,
+    relative: Vec<(usize, usize)>,
+}
+
+impl Clauses {
+    fn of(text: &str, base: usize) -> Clauses {
+        let mut segments = Vec::new();
+        let mut from = 0;
+        for (i, _) in text.match_indices(';') {
+            segments.push((base + from, base + i));
+            from = i + 1;
+        }
+        segments.push((base + from, base + text.len()));
+        let relative = RELATIVE
+            .find_iter(text)
+            .map(|m| {
+                let rest = &text[m.end()..];
+                let end = rest.find([',', ';']).map_or(text.len(), |k| m.end() + k);
+                (base + m.start(), base + end)
+            })
+            .collect();
+        Clauses {
+            base,
+            segments,
+            relative,
+        }
+    }
+
+    /// An id of the clause a byte lies in.
+    fn id(&self, pos: usize) -> usize {
+        match self.relative.iter().position(|&(a, b)| a <= pos && pos < b) {
+            Some(r) => usize::MAX - r,
+            None => self
+                .segments
+                .iter()
+                .position(|&(a, b)| a <= pos && pos <= b)
+                .unwrap_or(0),
+        }
+    }
+
+    /// Whether something at `pos` belongs to the clause of the trigger at `trig`: the same
+    /// clause, or — for a relative clause — the antecedent mention just before its comma.
+    fn allows(&self, trig: usize, pos: usize, mentions: &[(usize, usize, usize)]) -> bool {
+        if self.id(trig) == self.id(pos) {
+            return true;
+        }
+        match self.relative.iter().find(|&&(a, b)| a <= trig && trig < b) {
+            Some(&(a, _)) => mentions
+                .iter()
+                .any(|&(s, e, _)| s == pos && e <= a && a - e <= 2),
+            None => false,
+        }
+    }
+
+    /// Whether `re` matches (on word boundaries) within the clause of the trigger at `trig`.
+    fn has(&self, re: &Regex, text: &str, trig: usize) -> bool {
+        let mut from = 0;
+        while let Some(m) = find_word(re, text, from) {
+            if self.id(trig) == self.id(self.base + m.start()) {
+                return true;
+            }
+            from = m.end();
+        }
+        false
+    }
 }
 
 fn matches_at(ws: &[W<'_>], wi: usize, t: &Trigger) -> bool {
@@ -463,13 +703,14 @@ fn event_date(
     trig: usize,
     anchor: Option<&str>,
     future: bool,
+    allowed: &dyn Fn(usize) -> bool,
 ) -> Option<(String, f32)> {
     let s = doc.sentences[si];
-    // the sentence's own expression nearest the trigger
+    // the clause's own expression nearest the trigger
     let own = doc
         .dates
         .iter()
-        .filter(|d| d.start >= s.start && d.end <= s.end && !d.names_event)
+        .filter(|d| d.start >= s.start && d.end <= s.end && !d.names_event && allowed(d.start))
         .min_by_key(|d| {
             if d.start > trig {
                 d.start - trig
@@ -576,11 +817,16 @@ fn country_of_place(doc: &Document, kb: &Kb, place: &str) -> Option<String> {
     kb.country_name(cc).map(str::to_string)
 }
 
-fn quantities(text: &str) -> Vec<Quantity> {
+/// The figures of sentence `si`, each with the claimant and the date of its clause;
+/// `mentions` are the document's entity mentions (start, end, entity) in order.
+fn quantities(doc: &Document, si: usize, mentions: &[(usize, usize, usize)]) -> Vec<Quantity> {
+    let s = doc.sentences[si];
+    let text = &doc.text[s.start..s.end];
     // every quantity has a digit: most sentences need no regex run at all
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
+    let clauses = Clauses::of(text, s.start);
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(m) = find_word(&QUANTITY, text, from) {
@@ -588,25 +834,88 @@ fn quantities(text: &str) -> Vec<Quantity> {
         let Some(c) = QUANTITY.captures_at(text, m.start()) else {
             continue;
         };
-        if let Some(q) = quantity(&c) {
-            out.push(q);
-        }
+        let Some(mut q) = quantity(&c, &text[m.end()..]) else {
+            continue;
+        };
+        let at = s.start + m.start();
+        let clause = clauses.id(at);
+        q.start = at;
+        let in_clause: Vec<(usize, usize, usize)> = mentions
+            .iter()
+            .copied()
+            .filter(|&(a, b, _)| a >= s.start && b <= s.end && clauses.id(a) == clause)
+            .collect();
+        q.claimed_by = claimed_by(doc, text, s.start, &in_clause);
+        q.date = doc
+            .dates
+            .iter()
+            .filter(|d| d.start >= s.start && d.end <= s.end && clauses.id(d.start) == clause)
+            .min_by_key(|d| d.start.abs_diff(at))
+            .map(|d| d.value.clone());
+        out.push(q);
     }
     out
 }
 
-fn quantity(c: &regex::Captures) -> Option<Quantity> {
+/// What kind of thing a counted noun is, given the words after it (`20 people killed`).
+fn figure_kind(unit: &str, after: &str) -> FigureKind {
+    match unit {
+        "dead" | "deaths" | "killed" | "morts" | "tués" => return FigureKind::Killed,
+        "wounded" | "injured" | "blessés" => return FigureKind::Wounded,
+        "refugees" | "displaced" | "réfugiés" | "déplacés" => return FigureKind::Displaced,
+        "hostages" | "detainees" | "prisoners" | "otages" | "prisonniers" => {
+            return FigureKind::Detained
+        }
+        _ => {}
+    }
+    let next: Vec<String> = after
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(str::to_lowercase)
+        .collect();
+    let says = |ws: &[&str]| next.iter().any(|w| ws.contains(&w.as_str()));
+    if says(&["killed", "dead", "died", "tués", "morts"]) {
+        FigureKind::Killed
+    } else if says(&["wounded", "injured", "blessés"]) {
+        FigureKind::Wounded
+    } else if says(&[
+        "arrested",
+        "detained",
+        "captured",
+        "abducted",
+        "arrêtés",
+        "enlevés",
+    ]) {
+        FigureKind::Detained
+    } else if says(&["displaced", "fled", "déplacés"]) {
+        FigureKind::Displaced
+    } else {
+        match unit {
+            "police" => FigureKind::Police,
+            "people" | "civilians" | "personnes" => FigureKind::People,
+            _ => FigureKind::Troops,
+        }
+    }
+}
+
+fn quantity(c: &regex::Captures, after: &str) -> Option<Quantity> {
     let num = c.get(2)?.as_str();
     let digits: String = num.chars().filter(char::is_ascii_digit).collect();
     let value: f64 = digits.parse().ok()?;
     if (1900.0..=2100.0).contains(&value) && !num.contains([',', '.', ' ']) {
         return None;
     }
+    let unit = c.get(3)?.as_str().to_lowercase();
     Some(Quantity {
         value,
-        unit: c.get(3)?.as_str().to_lowercase(),
+        kind: figure_kind(&unit, after),
+        unit,
         text: c.get(0)?.as_str().to_string(),
         approximate: c.get(1).is_some(),
+        claimed_by: None,
+        date: None,
+        start: 0,
     })
 }
 
@@ -754,5 +1063,66 @@ mod tests {
             ev.first().and_then(|e| e.claimed_by.as_deref()),
             Some("Human Rights Watch")
         );
+    }
+
+    #[test]
+    fn a_relative_clause_keeps_its_own_date_and_roles() {
+        let ev = events("General Amadou Sanogo, who came to power in a coup in January, was ousted on Friday by Colonel Assimi Goïta.", "2013-06-10");
+        let main = ev
+            .iter()
+            .find(|e| e.date.as_deref() == Some("2013-06-07"))
+            .expect("the ousting, dated Friday");
+        assert!(main.actors.iter().any(|a| a.contains("Goïta")), "{main:?}");
+        assert!(
+            !main.actors.iter().any(|a| a.contains("Sanogo")),
+            "{main:?}"
+        );
+        let rel = ev
+            .iter()
+            .find(|e| e.date.as_deref() == Some("2013-01"))
+            .expect("the January coup");
+        assert!(rel.actors.iter().any(|a| a.contains("Sanogo")), "{rel:?}");
+        assert!(
+            !rel.actors
+                .iter()
+                .chain(&rel.targets)
+                .any(|a| a.contains("Goïta")),
+            "{rel:?}"
+        );
+        assert_eq!(rel.modality, Modality::Background);
+    }
+
+    #[test]
+    fn one_event_per_clause_and_modalities() {
+        let ev = events(
+            "Rebels attacked and seized the town of Gao on Tuesday.",
+            "2012-06-28",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].modality, Modality::Asserted);
+        let planned = events(
+            "The African force will deploy to Mali in September.",
+            "2012-12-21",
+        );
+        assert!(
+            planned.iter().all(|e| e.modality == Modality::Expected),
+            "{planned:?}"
+        );
+        let hypo = events("The junta could attack Gao if talks fail.", "2012-12-21");
+        assert!(
+            hypo.iter().all(|e| e.modality == Modality::Hypothetical),
+            "{hypo:?}"
+        );
+    }
+
+    #[test]
+    fn figures_are_typed_with_their_claimant() {
+        let ev = events("Fighting broke out in Gao on Wednesday; a doctor said 20 people were killed, and the army deployed 300 soldiers.", "2012-06-29");
+        let q: Vec<(FigureKind, f64)> = ev
+            .iter()
+            .flat_map(|e| e.quantities.iter().map(|q| (q.kind, q.value)))
+            .collect();
+        assert!(q.contains(&(FigureKind::Killed, 20.0)), "{q:?}");
+        assert!(q.contains(&(FigureKind::Troops, 300.0)), "{q:?}");
     }
 }

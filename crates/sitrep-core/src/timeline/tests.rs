@@ -68,10 +68,109 @@ fn a_reprint_counts_once_and_figures_in_dispute_are_flagged() {
 }
 
 #[test]
-fn simhash_tells_reprints() {
-    let a = simhash("the council adopted the resolution on thursday after weeks of talks between france and the united states");
-    let b = simhash("the council adopted the resolution on thursday after weeks of talks between france and the united states.");
-    let c = simhash("fighting broke out near the town as rebels advanced from the north and the army withdrew to the south");
-    assert!((a ^ b).count_ones() <= 3);
-    assert!((a ^ c).count_ones() > 10);
+fn dates_sort_days_then_months_then_years() {
+    let mut v = vec![
+        Some("2012-12-22"),
+        None,
+        Some("2012"),
+        Some("2012-12"),
+        Some("2012-12-11"),
+        Some("2012-03-22"),
+        Some("2012-03-21"),
+        Some("2013-01"),
+    ];
+    v.sort_by(|a, b| date_order(*a, *b));
+    assert_eq!(
+        v,
+        vec![
+            Some("2012-03-21"),
+            Some("2012-03-22"),
+            Some("2012-12-11"),
+            Some("2012-12-22"),
+            Some("2012-12"),
+            Some("2012"),
+            Some("2013-01"),
+            None
+        ]
+    );
+}
+
+#[test]
+fn the_timeline_comes_out_in_date_order() {
+    let docs = vec![
+        doc("b.txt", "2012-12-21", "Yesterday the UN Security Council unanimously adopted Resolution 2085 on Mali."),
+        doc("a.txt", "2012-03-23", "Mutinous soldiers led by Captain Amadou Sanogo overthrew President Amadou Toumani Touré in a coup on 22 March 2012."),
+        doc("c.txt", "2012-10-13", "Yesterday the UN Security Council adopted Resolution 2071 on Mali."),
+    ];
+    let t = build(&docs, &TimelineOptions::default());
+    let dates: Vec<Option<&str>> = t.events.iter().map(|e| e.date.as_deref()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| date_order(*a, *b));
+    assert_eq!(dates, sorted);
+    assert!(t.events.iter().all(|e| !e.sources.is_empty()));
+}
+
+#[test]
+fn a_document_without_a_date_is_never_dated_by_another() {
+    // a 2023 report with no date of its own beside a dated 2013 report on a resolution
+    let undated = Pipeline::new(PipelineOptions::default())
+        .expect("pipeline")
+        .process_bytes("2023.txt", "Yesterday the Security Council adopted a resolution on the coup in Niger, and soldiers in Niamey arrested President Mohamed Bazoum on Wednesday.".as_bytes(), "txt")
+        .expect("doc")
+        .remove(0);
+    assert_eq!(undated.meta.published, None);
+    let dated = doc("2013.txt", "2013-04-26", "Yesterday the UN Security Council adopted Resolution 2100 creating a peacekeeping mission in Mali and Niger's neighbours.");
+    let t = build(&[undated, dated], &TimelineOptions::default());
+    for e in &t.events {
+        for s in &e.sources {
+            if s.doc == "2023.txt" {
+                assert_eq!(s.date, None, "{e:#?}");
+                assert_eq!(s.date_basis, DateBasis::Unresolved);
+            }
+        }
+        let docs: HashSet<&str> = e.sources.iter().map(|s| s.doc.as_str()).collect();
+        assert!(
+            docs.len() == 1,
+            "a 2013 and an undated report merged: {e:#?}"
+        );
+    }
+}
+
+#[test]
+fn reports_in_different_countries_merge_only_with_a_shared_actor() {
+    let docs = vec![
+        doc(
+            "ml.txt",
+            "2013-01-12",
+            "Islamist fighters clashed with the Malian army in Konna on Thursday.",
+        ),
+        doc(
+            "bf.txt",
+            "2013-01-12",
+            "Protesters clashed with the Malian army in Ouagadougou on Thursday.",
+        ),
+    ];
+    let t = build(&docs, &TimelineOptions::default());
+    for e in &t.events {
+        assert_eq!(e.sources.len(), 1, "{e:#?}");
+    }
+}
+
+#[test]
+fn background_mentions_do_not_corroborate() {
+    let docs = vec![
+        doc("a.txt", "2012-03-23", "Soldiers led by Captain Amadou Sanogo overthrew President Amadou Toumani Touré in a coup in Mali on 22 March 2012."),
+        doc("b.txt", "2012-12-21", "Captain Amadou Sanogo, who led a coup in Mali on 22 March 2012, forced the prime minister to resign on 11 December."),
+    ];
+    let t = build(&docs, &TimelineOptions::default());
+    let coup = find(&t, EventType::Coup, "2012-03");
+    assert_eq!(coup.len(), 1, "{:#?}", t.events);
+    assert_eq!(coup[0].sources.len(), 2, "{:#?}", coup[0]);
+    assert_eq!(coup[0].corroboration, 1, "{:#?}", coup[0]);
+    let b = coup[0]
+        .sources
+        .iter()
+        .find(|s| s.doc == "b.txt")
+        .expect("b");
+    assert_eq!(b.modality, Modality::Background);
 }

@@ -65,7 +65,11 @@ fn render_snippet(html: &str, bold: bool) -> String {
 
 /// Runs `sitrep search`.
 pub fn run(args: SearchArgs) -> Result<ExitCode> {
-    if !args.data.join("sitrep.db").exists() {
+    let in_folder = matches!(
+        sitrep_store::Location::resolve(&args.data),
+        sitrep_store::Location::Dir(_)
+    );
+    if in_folder && !args.data.join("sitrep.db").exists() {
         anyhow::bail!(
             "no store in {} (run `sitrep ingest` first, or give --data)",
             args.data.display()

@@ -25,7 +25,7 @@ mkdir -p "$W"
 log() { echo "scale_workers: $*" >&2; }
 
 log "building (release)"
-cargo build --release -q -p sitrep -p sitrep-bench
+[[ -n ${SKIP_BUILD:-} ]] || cargo build --release -q -p sitrep -p sitrep-bench
 
 corpus=$W/corpus-$N
 if [[ ! -d $corpus ]]; then

@@ -654,7 +654,7 @@ fn reindexing_everything_keeps_every_document_once(b: &Backend) {
 )]
 fn concurrent_writers_store_one_text_once() {
     let b = postgres();
-    let mut s = (b.open)();
+    let s = (b.open)();
     s.db().document_count().unwrap();
     drop(s);
     let outcomes: Vec<DocOutcome> = std::thread::scope(|scope| {

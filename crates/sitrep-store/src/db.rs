@@ -214,14 +214,18 @@ pub fn encode_document(doc: &mut Document) -> Result<Vec<u8>> {
 /// compression, plain JSON text. The caller fills in the spans with [`fill_spans`].
 pub fn decode_document(v: rusqlite::types::ValueRef<'_>) -> Result<Document> {
     match v {
-        rusqlite::types::ValueRef::Blob(b) => {
-            let json = zstd::stream::decode_all(b)
-                .map_err(|e| Error::Io(PathBuf::from("(a stored document)"), e))?;
-            Ok(serde_json::from_slice(&json)?)
-        }
+        rusqlite::types::ValueRef::Blob(b) => decode_compressed(b),
         rusqlite::types::ValueRef::Text(t) => Ok(serde_json::from_slice(t)?),
         _ => Err(Error::Invalid("stored document has no JSON".into())),
     }
+}
+
+/// Reads a document stored by [`encode_document`] (zstd-compressed JSON). The caller fills
+/// in the spans with [`fill_spans`].
+pub fn decode_compressed(b: &[u8]) -> Result<Document> {
+    let json = zstd::stream::decode_all(b)
+        .map_err(|e| Error::Io(PathBuf::from("(a stored document)"), e))?;
+    Ok(serde_json::from_slice(&json)?)
 }
 
 /// Everything one source produced, written in one transaction.
@@ -292,8 +296,9 @@ pub struct StoredDocument {
     pub document: Document,
 }
 
-/// The storage API the ingest pipeline and the search use. [`SqliteStore`] implements it;
-/// another database can replace it without touching the pipeline.
+/// The storage API the ingest pipeline and the search use. [`SqliteStore`] implements it,
+/// and `crate::pg::PgStore` on PostgreSQL; either replaces the other without touching the
+/// pipeline.
 pub trait DocumentStore: Send {
     /// Marks sources as queued (those not seen before; existing statuses are left alone).
     fn queue_sources(&mut self, sources: &[&str]) -> Result<()>;
@@ -682,7 +687,7 @@ CREATE INDEX documents_sh3 ON documents(sh3, simhash) WHERE sh3 IS NOT NULL;
 /// The latest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -862,19 +867,19 @@ pub fn entity_key(e: &sitrep_core::document::Entity) -> String {
 /// transaction and written once per key: documents written together share most of their
 /// entities, so this is a fraction of one upsert per entity per document.
 #[derive(Default)]
-struct EntityStats {
-    totals: HashMap<String, EntityTotal>,
-    months: HashMap<(String, String), i64>,
-    names: HashMap<(String, String), i64>,
-    aliases: HashSet<(String, String)>,
+pub(crate) struct EntityStats {
+    pub(crate) totals: HashMap<String, EntityTotal>,
+    pub(crate) months: HashMap<(String, String), i64>,
+    pub(crate) names: HashMap<(String, String), i64>,
+    pub(crate) aliases: HashSet<(String, String)>,
 }
 
 /// An entity's KB id, type, subtype and number of documents.
-type EntityTotal = (Option<String>, &'static str, Option<String>, i64);
+pub(crate) type EntityTotal = (Option<String>, &'static str, Option<String>, i64);
 
 impl EntityStats {
     /// Counts one stored document.
-    fn add(&mut self, d: &Document) {
+    pub(crate) fn add(&mut self, d: &Document) {
         let month = d
             .meta
             .published
@@ -1082,22 +1087,7 @@ fn write_in(
             )?)),
         }
     }
-    let stored = out
-        .iter()
-        .filter(|o| matches!(o, DocOutcome::Stored(_)))
-        .count();
-    let first_dup = out.iter().find_map(|o| match o {
-        DocOutcome::Duplicate { of, .. } => Some(*of),
-        _ => None,
-    });
-    let (state, reason) = match (stored, first_dup) {
-        (0, Some(of)) => (IngestState::Duplicate, Some(format!("duplicate of {of}"))),
-        (n, Some(_)) => (
-            IngestState::Done,
-            Some(format!("{n} stored, {} duplicates", out.len() - n)),
-        ),
-        _ => (IngestState::Done, None),
-    };
+    let (state, reason) = source_state(&out);
     upsert_status(
         tx,
         &w.source,
@@ -1106,6 +1096,26 @@ fn write_in(
         Some(&w.content_hash),
     )?;
     Ok(out)
+}
+
+/// The ingest state of a source whose documents had these outcomes, and its reason.
+pub(crate) fn source_state(out: &[DocOutcome]) -> (IngestState, Option<String>) {
+    let stored = out
+        .iter()
+        .filter(|o| matches!(o, DocOutcome::Stored(_)))
+        .count();
+    let first_dup = out.iter().find_map(|o| match o {
+        DocOutcome::Duplicate { of, .. } => Some(*of),
+        _ => None,
+    });
+    match (stored, first_dup) {
+        (0, Some(of)) => (IngestState::Duplicate, Some(format!("duplicate of {of}"))),
+        (n, Some(_)) => (
+            IngestState::Done,
+            Some(format!("{n} stored, {} duplicates", out.len() - n)),
+        ),
+        _ => (IngestState::Done, None),
+    }
 }
 
 fn status_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IngestStatus> {
@@ -1512,7 +1522,7 @@ impl DocumentStore for SqliteStore {
     }
 }
 
-fn placeholder_document() -> Document {
+pub(crate) fn placeholder_document() -> Document {
     sitrep_core::pipeline::prepare(sitrep_core::read::RawDoc {
         source: String::new(),
         format: sitrep_core::document::Format::Text,

@@ -284,6 +284,71 @@ fn host_of(s: &str) -> Option<&str> {
     Some(host.split(':').next().unwrap_or(host)).filter(|h| !h.is_empty())
 }
 
+/// The exact terms a `source` filter matches for a document: every source path or URL it was
+/// seen at, their host names (with and without `www.`), and its outlet, in lower case where
+/// the filter compares in lower case. Sorted, without repeats.
+pub fn source_terms(doc: &Document, sources: &[String]) -> Vec<String> {
+    let mut srcs: Vec<String> = Vec::new();
+    for s in sources
+        .iter()
+        .chain(std::iter::once(&doc.source))
+        .chain(doc.meta.url.iter())
+    {
+        srcs.push(s.clone());
+        if let Some(h) = host_of(s) {
+            srcs.push(h.to_lowercase());
+            if let Some(h) = h.strip_prefix("www.") {
+                srcs.push(h.to_lowercase());
+            }
+        }
+    }
+    if let Some(o) = &doc.meta.outlet {
+        srcs.push(o.to_lowercase());
+    }
+    srcs.sort();
+    srcs.dedup();
+    srcs
+}
+
+/// What the index knows of a document's entities.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityTerms {
+    /// KB ids, names and aliases, as written (searched as words).
+    pub names: Vec<String>,
+    /// KB ids (as written and in lower case), lower-case names and aliases: what an
+    /// `entity` filter matches exactly. Sorted, without repeats.
+    pub keys: Vec<String>,
+}
+
+/// The entity names and filter keys of a document.
+pub fn entity_terms(doc: &Document) -> EntityTerms {
+    let mut out = EntityTerms::default();
+    for e in &doc.entities {
+        if let Some(kb) = &e.id {
+            out.names.push(kb.clone());
+            out.keys.push(kb.clone());
+            out.keys.push(kb.to_lowercase());
+        }
+        out.names.push(e.name.clone());
+        out.keys.push(e.name.to_lowercase());
+        for a in &e.aliases {
+            out.names.push(a.clone());
+            out.keys.push(a.to_lowercase());
+        }
+    }
+    out.keys.sort();
+    out.keys.dedup();
+    out
+}
+
+/// The event types of a document, sorted, without repeats.
+pub fn event_types(doc: &Document) -> Vec<&'static str> {
+    let mut types: Vec<&'static str> = doc.events.iter().map(|e| e.kind.as_str()).collect();
+    types.sort();
+    types.dedup();
+    types
+}
+
 /// The tantivy index of a store.
 pub struct SearchIndex {
     index: Index,
@@ -426,58 +491,27 @@ impl SearchIndex {
             t.add_text(f.published_text, p);
         }
         t.add_text(f.first_source, &doc.source);
-        let mut srcs: Vec<String> = Vec::new();
-        for s in sources
-            .iter()
-            .chain(std::iter::once(&doc.source))
-            .chain(doc.meta.url.iter())
-        {
-            srcs.push(s.clone());
-            if let Some(h) = host_of(s) {
-                srcs.push(h.to_lowercase());
-                if let Some(h) = h.strip_prefix("www.") {
-                    srcs.push(h.to_lowercase());
-                }
-            }
-        }
-        if let Some(o) = &doc.meta.outlet {
-            srcs.push(o.to_lowercase());
-        }
-        srcs.sort();
-        srcs.dedup();
-        for s in &srcs {
+        for s in &source_terms(doc, sources) {
             t.add_text(f.source, s);
         }
-        let mut keys: Vec<String> = Vec::new();
-        let mut facets: Vec<String> = Vec::new();
-        for e in &doc.entities {
-            facets.push(e.id.clone().unwrap_or_else(|| e.name.to_lowercase()));
-            if let Some(kb) = &e.id {
-                t.add_text(f.entities, kb);
-                keys.push(kb.clone());
-                keys.push(kb.to_lowercase());
-            }
-            t.add_text(f.entities, &e.name);
-            keys.push(e.name.to_lowercase());
-            for a in &e.aliases {
-                t.add_text(f.entities, a);
-                keys.push(a.to_lowercase());
-            }
+        let terms = entity_terms(doc);
+        for name in &terms.names {
+            t.add_text(f.entities, name);
         }
-        keys.sort();
-        keys.dedup();
-        for k in &keys {
+        for k in &terms.keys {
             t.add_text(f.entity_key, k);
         }
+        let mut facets: Vec<String> = doc
+            .entities
+            .iter()
+            .map(|e| e.id.clone().unwrap_or_else(|| e.name.to_lowercase()))
+            .collect();
         facets.sort();
         facets.dedup();
         for k in &facets {
             t.add_text(f.entity_facet, k);
         }
-        let mut types: Vec<&str> = doc.events.iter().map(|e| e.kind.as_str()).collect();
-        types.sort();
-        types.dedup();
-        for ty in types {
+        for ty in event_types(doc) {
             t.add_text(f.event_type, ty);
         }
         let w = self.writer()?;

@@ -7,12 +7,20 @@
 //! document the index does not yet hold is indexed again, so a crash at any point leaves a
 //! store that a re-run of the same ingest completes.
 //!
-//! Storage sits behind the [`DocumentStore`] trait; [`SqliteStore`] is its implementation.
+//! Storage sits behind the [`DocumentStore`] trait and search behind the [`SearchEngine`]
+//! trait; [`SqliteStore`] and the tantivy [`SearchIndex`] are the default implementations,
+//! and with the `postgres` feature (on by default) [`pg`] implements both on one PostgreSQL
+//! database, with a job queue for any number of workers. [`Location`] says which: a data
+//! folder, or a `postgres://` URL.
 #![deny(missing_docs)]
 
 pub mod db;
 pub mod dedup;
 pub mod index;
+pub mod location;
+#[cfg(feature = "postgres")]
+pub mod pg;
+pub mod search;
 pub mod tracking;
 pub mod watchlists;
 
@@ -23,6 +31,8 @@ pub use db::{
     SqliteStore, StoredDocument, StoredTranslation,
 };
 pub use index::{Facets, Hit, SearchFilters, SearchIndex};
+pub use location::{Location, DATABASE_URL_ENV};
+pub use search::SearchEngine;
 pub use tracking::{Validators, WebhookDelivery};
 pub use watchlists::{Watchlist, WatchlistSpec};
 
@@ -63,6 +73,13 @@ pub enum Error {
         "no store in {0} (no sitrep.db there): check --data, or create one with `sitrep ingest`"
     )]
     NoStore(PathBuf),
+    /// PostgreSQL failed.
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] postgres::Error),
+    /// A PostgreSQL URL was given to a sitrep built without the `postgres` feature.
+    #[error("this sitrep was built without PostgreSQL support (cargo feature `postgres`); use a data folder")]
+    NoPostgres,
     /// A write failed because the disk (or the database's size cap) is full. The failed
     /// write left nothing behind: SQLite rolled its transaction back.
     #[error("{what}: not written, the disk or the store is full ({cause}); free some space and run the same command again (what is stored is kept, unchanged sources are skipped)")]
@@ -89,6 +106,11 @@ impl Error {
             Error::Io(_, e) => io_full(e),
             Error::Index(tantivy::TantivyError::IoError(e)) => io_full(e),
             Error::Index(e) => e.to_string().contains("No space left on device"),
+            #[cfg(feature = "postgres")]
+            Error::Postgres(e) => {
+                e.code() == Some(&postgres::error::SqlState::DISK_FULL)
+                    || e.code() == Some(&postgres::error::SqlState::OUT_OF_MEMORY)
+            }
             _ => false,
         }
     }
@@ -121,7 +143,7 @@ pub const INDEX_BATCH: usize = 4000;
 /// A store: documents in a [`DocumentStore`] and a [`SearchIndex`] kept consistent with it.
 pub struct Store {
     db: Box<dyn DocumentStore>,
-    index: SearchIndex,
+    index: Box<dyn SearchEngine>,
     pending: usize,
     /// Documents added to the index by [`Store::write_many`], not yet committed there.
     direct: Vec<i64>,
@@ -132,6 +154,9 @@ impl Store {
     /// Opens (creating when needed) the store in `dir` for writing: takes the index writer
     /// ([`Error::Locked`] when another process holds it) and indexes every document the
     /// index does not hold yet (after a crash).
+    ///
+    /// `dir` may also name a PostgreSQL database ([`Location::resolve`]): a `postgres://`
+    /// URL, or the default folder name when `SITREP_DATABASE_URL` is set.
     pub fn open(dir: &Path) -> Result<Self> {
         let mut s = Self::open_reader(dir)?;
         if !s.index.try_writer() {
@@ -143,13 +168,39 @@ impl Store {
 
     /// Opens (creating when needed) the store in `dir` for reading (search, status): the
     /// index writer is not taken, so this works while an ingest runs.
+    /// `dir` may name a PostgreSQL database, as for [`Store::open`].
     pub fn open_reader(dir: &Path) -> Result<Self> {
+        match Location::resolve(dir) {
+            Location::Dir(d) => Self::open_dir_reader(&d),
+            Location::Postgres(url) => Self::open_postgres(&url),
+        }
+    }
+
+    /// Opens the store in a PostgreSQL database (migrating it when needed): documents and
+    /// search in the database, no data folder. Any number of processes may open it for
+    /// writing at once.
+    pub fn open_postgres(url: &str) -> Result<Self> {
+        #[cfg(feature = "postgres")]
+        {
+            let db = pg::PgStore::connect(url)?;
+            let index = pg::PgSearch::connect(url)?;
+            Ok(Store::with_engine(Box::new(db), Box::new(index)))
+        }
+        #[cfg(not(feature = "postgres"))]
+        {
+            let _ = url;
+            Err(Error::NoPostgres)
+        }
+    }
+
+    fn open_dir_reader(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
         let db = SqliteStore::open(&dir.join("sitrep.db"))?;
         let index = SearchIndex::open(&dir.join("index"))?;
+        let rebuilt = index.was_rebuilt();
         let mut s = Store::with_parts(Box::new(db), index);
         s.dir = Some(dir.to_path_buf());
-        if s.index.was_rebuilt() {
+        if rebuilt {
             // an index of an older layout was replaced by an empty one: index every
             // document again now when this process can write, else at the next open that can
             s.db.mark_all_unindexed()?;
@@ -165,7 +216,7 @@ impl Store {
     /// `sitrep.db` is an error that names it (a mistyped `--data` must not leave an empty
     /// store behind).
     pub fn open_existing(dir: &Path) -> Result<Self> {
-        if !dir.join("sitrep.db").is_file() {
+        if matches!(Location::resolve(dir), Location::Dir(_)) && !dir.join("sitrep.db").is_file() {
             return Err(Error::NoStore(dir.to_path_buf()));
         }
         Self::open_reader(dir)
@@ -181,6 +232,11 @@ impl Store {
 
     /// A store from any [`DocumentStore`] and an index.
     pub fn with_parts(db: Box<dyn DocumentStore>, index: SearchIndex) -> Self {
+        Store::with_engine(db, Box::new(index))
+    }
+
+    /// A store from any [`DocumentStore`] and any [`SearchEngine`].
+    pub fn with_engine(db: Box<dyn DocumentStore>, index: Box<dyn SearchEngine>) -> Self {
         Store {
             db,
             index,
@@ -205,9 +261,9 @@ impl Store {
         self.db.as_mut()
     }
 
-    /// The search index.
-    pub fn index(&self) -> &SearchIndex {
-        &self.index
+    /// The search engine.
+    pub fn index(&self) -> &dyn SearchEngine {
+        self.index.as_ref()
     }
 
     /// Indexes every document the index does not hold yet (after a crash), when this
@@ -231,12 +287,15 @@ impl Store {
     /// its original for re-indexing with every source.
     pub fn write_many(&mut self, ws: &[&SourceWrite]) -> Result<Vec<Vec<DocOutcome>>> {
         let out = self.db.write_sources(ws)?;
+        if self.index.written_with_documents() {
+            return Ok(out);
+        }
         for (w, outcomes) in ws.iter().zip(&out) {
             for (o, p) in outcomes.iter().zip(&w.docs) {
                 match o {
                     DocOutcome::Stored(id) => {
                         self.index
-                            .put(*id, &p.doc, &[])
+                            .put_with_translations(*id, &p.doc, &[], &[])
                             .map_err(|e| e.when_writing("the search index"))?;
                         self.direct.push(*id);
                     }
@@ -330,7 +389,7 @@ impl Store {
     /// Ranked full-text search over title, body and entity names and aliases.
     pub fn search(&self, query: &str, filters: &SearchFilters, limit: usize) -> Result<Vec<Hit>> {
         self.index
-            .search(query, filters, limit, |id| self.db.text(id).ok().flatten())
+            .search(query, filters, limit, &|id| self.db.text(id).ok().flatten())
     }
 
     /// One page of results (`limit` hits after `offset`); see [`SearchIndex::search_page`].
@@ -341,7 +400,7 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<Hit>> {
-        self.index.search_page(query, filters, offset, limit, |id| {
+        self.index.search_page(query, filters, offset, limit, &|id| {
             self.db.text(id).ok().flatten()
         })
     }

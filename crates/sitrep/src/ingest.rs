@@ -716,6 +716,10 @@ fn linked_page(
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let start = Instant::now();
     let opts = &args.opts;
+    // A PostgreSQL store ingests through its job queue (other workers may help).
+    if let Some(url) = sitrep_store::Location::resolve(&opts.data).postgres_url() {
+        return crate::queue::ingest(url, &args.inputs, opts, args.retry_failed);
+    }
     let mut store = Store::open(&opts.data)
         .with_context(|| format!("opening the store in {}", opts.data.display()))?;
     let pipeline = opts.pipeline()?;

@@ -9,6 +9,7 @@ mod extract;
 mod files;
 mod ingest;
 mod progress;
+mod queue;
 mod safe;
 mod search;
 mod serve;
@@ -38,6 +39,10 @@ enum Command {
     Timeline(timeline::TimelineArgs),
     /// Collect files, folders, archives, WARC files, pages and feeds into the store.
     Ingest(ingest::IngestArgs),
+    /// Add files, folders, archives and URLs to the job queue of a PostgreSQL store.
+    Enqueue(queue::EnqueueArgs),
+    /// Ingest jobs from the queue of a PostgreSQL store (run any number, anywhere).
+    Worker(queue::WorkerArgs),
     /// Poll feeds every interval and ingest only their new items.
     Watch(watch::WatchArgs),
     /// Search the store.
@@ -61,6 +66,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => serve::demo(args),
         Command::Export(args) => serve::export(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Enqueue(args) => queue::enqueue(args),
+        Command::Worker(args) => queue::worker(args),
         Command::Watch(args) => watch::run(args),
         Command::Search(args) => search::run(args),
         Command::Status(args) => status::run(args),

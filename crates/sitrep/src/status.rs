@@ -6,12 +6,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use sitrep_store::{IngestState, Store};
+use sitrep_store::pg::queue::{JobQueue, QueueStats};
+use sitrep_store::{IngestState, Location, Store};
 
 /// Arguments of `sitrep status`.
 #[derive(Args)]
 pub struct StatusArgs {
-    /// Data folder of the store.
+    /// Data folder of the store, or a PostgreSQL URL (`postgres://…`; then the job queue
+    /// and its workers are shown too).
     #[arg(long, default_value = sitrep_store::DEFAULT_DATA_DIR)]
     data: PathBuf,
     /// Print JSON.
@@ -21,8 +23,17 @@ pub struct StatusArgs {
 
 /// Runs `sitrep status`.
 pub fn run(args: StatusArgs) -> Result<ExitCode> {
+    let location = Location::resolve(&args.data);
     let store = Store::open_existing(&args.data)
-        .with_context(|| format!("opening the store in {}", args.data.display()))?;
+        .with_context(|| format!("opening the store in {}", location.display()))?;
+    let queue: Option<QueueStats> = match location.postgres_url() {
+        Some(url) => Some(
+            JobQueue::connect(url)
+                .and_then(|mut q| q.stats())
+                .context("reading the job queue")?,
+        ),
+        None => None,
+    };
     let counts = store.db().status_counts()?;
     let failed = store.db().statuses(Some(IngestState::Failed))?;
     let documents = store.document_count()?;
@@ -43,17 +54,18 @@ pub fn run(args: StatusArgs) -> Result<ExitCode> {
         })
         .collect();
         let v = serde_json::json!({
-            "data": args.data.display().to_string(),
+            "data": location.display(),
             "documents": documents,
             "indexed": indexed,
             "sources": states,
             "failed": failed,
+            "queue": queue,
         });
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "store: {}", args.data.display())?;
+    writeln!(out, "store: {}", location.display())?;
     writeln!(out, "documents: {documents} ({indexed} in the index)")?;
     write!(out, "sources:")?;
     if counts.is_empty() {
@@ -63,6 +75,21 @@ pub fn run(args: StatusArgs) -> Result<ExitCode> {
         write!(out, " {} {n}", s.as_str())?;
     }
     writeln!(out)?;
+    if let Some(q) = &queue {
+        writeln!(
+            out,
+            "queue: {} pending ({} with an expired lease), {} leased",
+            q.pending, q.expired, q.leased
+        )?;
+        writeln!(out, "workers: {}", q.workers.len())?;
+        for w in &q.workers {
+            writeln!(
+                out,
+                "  {}: {} jobs leased, {} done, last heartbeat {:.0} s ago",
+                w.id, w.leased, w.jobs_done, w.idle_s
+            )?;
+        }
+    }
     if !failed.is_empty() {
         writeln!(out, "failed:")?;
         for f in &failed {

@@ -228,10 +228,11 @@ fn a_source_that_killed_an_earlier_run_is_failed_and_skipped_until_retried() {
     std::fs::write(&other, "The minister opened the market in the village.\n").unwrap();
     let data = dir.join("data");
     std::fs::create_dir_all(&data).unwrap();
-    // What a run killed while reading `culprit.txt` leaves behind (`other.txt` was done).
+    // What a run that died while reading `culprit.txt` alone (a suspect of an earlier
+    // death) leaves behind; `other.txt` was done.
     let key = culprit.display().to_string();
     let journal = format!(
-        "+ p {} {}\n+ p {} {}\n- {}\n",
+        "+ s {} {}\n+ p {} {}\n- {}\n",
         sha256_hex(&std::fs::read(&culprit).unwrap()),
         serde_json::to_string(&key).unwrap(),
         sha256_hex(&std::fs::read(&other).unwrap()),

@@ -4,9 +4,11 @@
 //! line without an end; the next run marks it failed with the reason, and re-runs skip it
 //! until `--retry-failed`, instead of every re-run dying on it.
 //!
-//! When several sources were in flight, the culprit is not known: the next run reads those
-//! suspects first, one at a time, marked as such in the journal, so that a second death
-//! names the source alone.
+//! A death while several sources were in flight, or while one was (a `kill -9` or a
+//! Ctrl-C is a death too), names no culprit: the next run reads those suspects first, one
+//! at a time, marked as such in the journal, and only a source that dies again while read
+//! alone is marked failed. An interrupted ingest thus loses nothing; a source that kills
+//! the process costs one more death before it is skipped.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -118,11 +120,7 @@ fn parse(text: &str) -> Leftover {
     order.retain(|k| open.contains_key(k));
     order.dedup();
     let solo = order.iter().find(|k| open.get(*k).is_some_and(|(_, s)| *s));
-    let culprit = match (solo, order.len()) {
-        (Some(k), _) => Some(k.clone()),
-        (None, 1) => Some(order[0].clone()),
-        _ => None,
-    };
+    let culprit = solo.cloned();
     match culprit {
         Some(k) => {
             let hash = open.remove(&k).map(|(h, _)| h).unwrap_or_default();
@@ -144,15 +142,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_source_left_in_flight_is_the_culprit() {
+    fn the_source_that_dies_alone_twice_is_the_culprit() {
+        // One death (it may have been a kill -9): a suspect only.
         let t = "+ p aa \"a.pdf\"\n+ p bb \"b\\nc.html\"\n- \"a.pdf\"\n";
         assert_eq!(
             parse(t),
             Leftover {
-                culprit: Some(("b\nc.html".into(), "bb".into())),
-                suspects: vec![],
+                culprit: None,
+                suspects: vec!["b\nc.html".into()],
             }
         );
+        // Read alone as a suspect, and died again.
+        let t = "+ s bb \"b\\nc.html\"\n";
+        assert_eq!(parse(t).culprit, Some(("b\nc.html".into(), "bb".into())));
         assert_eq!(parse("+ p aa \"a\"\n- \"a\"\n"), Leftover::default());
     }
 
@@ -165,10 +167,7 @@ mod tests {
         let t = "+ s aa \"a\"\n- \"a\"\n+ s bb \"b\"\n";
         assert_eq!(parse(t).culprit, Some(("b".into(), "bb".into())));
         // A torn last line is ignored.
-        assert_eq!(
-            parse("+ p aa \"a\"\n+ p b").culprit,
-            Some(("a".into(), "aa".into()))
-        );
+        assert_eq!(parse("+ p aa \"a\"\n+ p b").suspects, vec!["a".to_string()]);
     }
 
     #[test]
@@ -176,6 +175,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (j, left) = Journal::open(dir.path()).unwrap();
         assert_eq!(left, Leftover::default());
+        j.set_solo(true);
         j.start("x.pdf", "h1");
         j.start("y.pdf", "h2");
         j.end("y.pdf");

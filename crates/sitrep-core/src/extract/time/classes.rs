@@ -10,29 +10,41 @@ use super::lexicon::{self, Lexicon};
 use super::{
     ar_weekday, cand, en_month, en_weekday, fr_weekday, num, parse_num, valid_year, variants, Cand,
     DUnit, DayTime, Dir, Edge, Pat, RefKind, Sem, SetKind, TimexMod, Triggers, YearSpec, AR_WD, D,
-    EN_MONTHS, EN_WD, FR_WD, T_DIGIT, T_EN_TMX, T_EN_UNIT, T_EN_WD, T_FR_TMX, T_FR_WD,
+    EN_MONTHS, EN_WD, FR_WD, T_DIGIT, T_EN_NOON, T_EN_PERIOD, T_EN_REF, T_EN_SET, T_EN_TMX,
+    T_EN_UNIT, T_FR_TMX, T_FR_WD,
 };
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
 
-/// The words that trigger the English class patterns (every match holds one).
-pub(super) static EN_TRIGGERS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+/// The words that trigger the English class patterns, each list with its class: every
+/// match of a pattern holds a word of the classes it runs on.
+pub(super) static EN_TRIGGERS: LazyLock<Vec<(Vec<&'static str>, u32)>> = LazyLock::new(|| {
     let l = &*lexicon::EN;
-    let mut v: Vec<&'static str> = Vec::new();
-    v.extend(l.words("unit"));
-    v.extend(l.last_words("ref"));
-    v.extend(l.words("set"));
-    v.extend(l.words("daypart"));
-    v.extend([
-        "weekend",
-        "weekends",
-        "half",
-        "period",
-        "year-earlier",
-        "year-ago",
-        "quarter",
-    ]);
-    v
+    vec![
+        (l.words("unit").to_vec(), T_EN_TMX),
+        (vec!["week", "weekend"], T_EN_TMX),
+        (l.last_words("ref"), T_EN_REF),
+        (
+            l.words("set")
+                .iter()
+                .copied()
+                .chain(["every", "each"])
+                .collect(),
+            T_EN_SET,
+        ),
+        (
+            vec![
+                "quarter",
+                "period",
+                "year-earlier",
+                "year-ago",
+                "half",
+                "century",
+            ],
+            T_EN_PERIOD,
+        ),
+        (vec!["noon", "midday", "midnight"], T_EN_NOON),
+    ]
 });
 
 /// The words that trigger the French class patterns.
@@ -121,25 +133,25 @@ static PATS: LazyLock<ClassPats> = LazyLock::new(|| {
     en_quarter: compile(
         r"(?:(?P<the>[Tt]he)\s+)?(?:(?P<y><D>{4})\s+|(?P<r>[Tt]his|[Ll]ast|[Nn]ext)\s+year['’]s\s+|(?i:fiscal)\s+(?P<fy><D>{4})\s+)?(?:(?i:fiscal)\s+)?(?P<q><EN_ORD>)(?:\s+|-)(?i:quarter)(?:\s+of\s+(?:(?i:fiscal)\s+)?(?P<y2><D>{4})|\s+of\s+(?P<r2>this|last|next)\s+year)?",
     )
-    .on(T_EN_TMX),
+    .on(T_EN_PERIOD),
     en_the_quarter: compile(
         r"(?:(?P<the>[Tt]he)\s+)?(?:(?P<w>(?i:latest|current|past|last|previous|recent|most\s+recent|this|next|coming|year-earlier|year-ago|year\s+earlier|year\s+ago|corresponding|comparable|same))\s+)?(?P<u>(?i:quarter|period))|(?P<ye>(?i:year-earlier|year-ago))",
     )
-    .on(T_EN_TMX),
+    .on(T_EN_PERIOD),
     en_half: compile(
         r"(?:[Tt]he\s+)?(?P<h>(?i:first|second|last|latter))\s+half(?:\s+of\s+(?:(?P<y><D>{4})|(?P<r>this|last|next)\s+year|the\s+year))?",
     )
-    .on(T_EN_TMX),
+    .on(T_EN_PERIOD),
     en_week: compile(
         r"(?P<mod>[Tt]he\s+(?:beginning|start|end|middle)\s+of\s+|(?:[Ee]arly|[Ll]ate|[Ee]arlier|[Ll]ater)\s+)?(?:(?P<r>[Tt]his|[Ll]ast|[Nn]ext|[Tt]he\s+coming|[Tt]he\s+following|[Tt]he\s+previous|[Tt]he)\s+)(?P<u>(?i:weekend|week))",
     )
     .on(T_EN_UNIT | T_EN_TMX),
-    en_ref: compile(r"<EN_REF>").on(T_EN_TMX),
+    en_ref: compile(r"<EN_REF>").on(T_EN_REF),
     en_set: compile(
         r"(?i:every|each)\s+(?:(?P<n><EN_NUM>|<D>{1,3})\s+)?(?:(?P<u><EN_UNIT>)|(?P<wd><WD_EN>)|(?P<m><MON_EN_CAP>))",
     )
-    .on(T_EN_UNIT | T_EN_TMX | T_EN_WD | super::T_EN_MONTH),
-    en_set_word: compile(r"<EN_SET>").on(T_EN_TMX),
+    .on(T_EN_SET),
+    en_set_word: compile(r"<EN_SET>").on(T_EN_SET),
     en_clock: compile(
         r"(?P<h><D>{1,2})(?::(?P<mi><D>{2}))?(?:\s*(?P<ap>(?i:a\.m\.|p\.m\.|a\.m|p\.m|am|pm))(?:\s+(?P<tz>EDT|EST|CST|PST|GMT|UTC))?|\s+(?P<tz2>GMT|UTC))(?:,?\s+(?:on\s+)?(?P<wd><WD_EN>))?",
     )
@@ -147,11 +159,11 @@ static PATS: LazyLock<ClassPats> = LazyLock::new(|| {
     en_daypart: compile(
         r"(?P<p>(?i:noon|midday|midnight))(?:,?\s+(?:on\s+)?(?P<wd><WD_EN>))?",
     )
-    .on(T_EN_TMX),
+    .on(T_EN_NOON),
     en_century: compile(
         r"(?:[Tt]he\s+)?(?:(?P<e>(?i:early|late|mid))[\s-]+)?(?P<n><D>{1,2})(?:st|nd|rd|th)\s+(?i:century)",
     )
-    .on(T_EN_UNIT | T_EN_TMX),
+    .on(T_EN_PERIOD),
     en_decade_words: compile(r"(?:[Tt]he\s+)?['’](?P<yy>[0-9]0)s").on(T_DIGIT),
     fr_dur: compile(
         r"(?:(?P<dmod><FR_DMOD>)\s+)?(?:(?P<the>[Ll]es|[Ll]a|[Ll]e)\s+)?(?:(?P<rel>derniers|dernières|prochains|prochaines|premiers|premières)\s+)?(?P<n><FR_NUM>|<D>{1,4})\s+(?:(?P<rel1>derniers|dernières|prochains|prochaines|premiers|premières)\s+)?(?P<u><FR_UNIT>)",

@@ -567,6 +567,10 @@ const T_FR_UNIT: u32 = 1 << 14;
 const T_FR_OFFSET: u32 = 1 << 15;
 const T_EN_TMX: u32 = 1 << 16;
 const T_FR_TMX: u32 = 1 << 17;
+const T_EN_REF: u32 = 1 << 18;
+const T_EN_SET: u32 = 1 << 19;
+const T_EN_PERIOD: u32 = 1 << 20;
+const T_EN_NOON: u32 = 1 << 21;
 
 /// The trigger words, each with its classes and whether it counts only as a whole word
 /// (no letter or digit on either side). Whole-word triggers are sound because every
@@ -637,7 +641,9 @@ static TRIGGER_WORDS: LazyLock<TriggerWords> = LazyLock::new(|| {
         true,
     );
     add(&["lendemain", "surlendemain", "veille"], T_FR_OFFSET, true);
-    add(&classes::EN_TRIGGERS, T_EN_TMX, true);
+    for (list, class) in classes::EN_TRIGGERS.iter() {
+        add(list, *class, true);
+    }
     add(&classes::FR_TRIGGERS, T_FR_TMX, true);
     // one AC pattern per distinct (word, whole) with its classes united
     let mut merged: Vec<(String, u32, bool)> = Vec::new();

@@ -400,9 +400,10 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<Hit>> {
-        self.index.search_page(query, filters, offset, limit, &|id| {
-            self.db.text(id).ok().flatten()
-        })
+        self.index
+            .search_page(query, filters, offset, limit, &|id| {
+                self.db.text(id).ok().flatten()
+            })
     }
 
     /// The number of documents matching a query and filters, and facet counts over all of

@@ -84,9 +84,12 @@ pub fn split(text: &str) -> Vec<Span> {
                 || rest.is_empty();
             let boundary = boundary && {
                 if b == b'.' {
+                    // after the separator, whatever its width (a no-break space is two bytes)
                     let word_start = text[..i]
-                        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
-                        .map_or(0, |p| p + 1);
+                        .char_indices()
+                        .rev()
+                        .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+                        .map_or(0, |(p, c)| p + c.len_utf8());
                     let w = &text[word_start..i];
                     let numeric_abbrev = matches!(
                         w.to_lowercase().as_str(),
@@ -130,6 +133,12 @@ mod tests {
                 "Then it ended."
             ]
         );
+    }
+
+    #[test]
+    fn wide_space_before_a_full_stop() {
+        let t = "Friday\u{a0}December\u{a0}. Next";
+        assert_eq!(sents(t).len(), 2);
     }
 
     #[test]

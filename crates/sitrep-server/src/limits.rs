@@ -63,13 +63,27 @@ pub(crate) async fn allowed_host(
 }
 
 /// Every write (any method but GET and HEAD) is authorised from its headers before its
-/// body is read.
+/// body is read. The HTML forms (`/watchlists…`) carry the token in their body, which
+/// [`crate::MAX_BODY`] bounds: their handlers check it; here they are refused only when
+/// no write can succeed (a read-only server, or no token configured).
 pub(crate) async fn authorize_writes_first(
     State(state): State<AppState>,
     req: Request,
     next: Next,
 ) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        if req.uri().path().starts_with("/watchlists") {
+            let hopeless = {
+                let cfg = state.config();
+                cfg.read_only || cfg.token.as_deref().is_none_or(str::is_empty)
+            };
+            if hopeless {
+                if let Err(e) = authorize(&state, req.headers()) {
+                    return e.into_html().into_response();
+                }
+            }
+            return next.run(req).await;
+        }
         if let Err(e) = authorize(&state, req.headers()) {
             return e.into_response();
         }

@@ -466,6 +466,12 @@ fn is_gazetteer(e: &crate::kb::KbEntry) -> bool {
     e.kind == EntityType::Place && !e.id.starts_with("country:") && e.feature.is_some()
 }
 
+/// A capital, a first-order administrative seat or a first-order region: a place well
+/// enough known that one tagger vote for a person does not outweigh it.
+fn is_seat(e: &crate::kb::KbEntry) -> bool {
+    is_gazetteer(e) && matches!(e.feature.as_deref(), Some("PPLC" | "PPLA" | "ADM1"))
+}
+
 fn type_slot(k: EntityType) -> Option<usize> {
     match k {
         EntityType::Person => Some(0),
@@ -590,6 +596,20 @@ fn merge_tagged(
                 || (!cased && words::is_function_word(toks[sp.end - 1].text)))
         {
             sp.end -= 1;
+        }
+        // a person's name never opens with a demonym: `Burkinabe President Blaise
+        // Compaoré` names Blaise Compaoré (the demonym and the titles after it go)
+        if sp.kind == EntityType::Person
+            && sp.end - sp.start >= 2
+            && kb.demonym(toks[sp.start].stem()).is_some()
+        {
+            let mut s0 = sp.start + 1;
+            while s0 + 1 < sp.end && is_title(&toks[s0]) {
+                s0 += 1;
+            }
+            if toks[s0..sp.end].iter().any(is_name_word) {
+                sp.start = s0;
+            }
         }
         // a line-initial ordinary word before a known name: `Offer Mali's government`
         if cased
@@ -1619,11 +1639,22 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         e.weight * if ctx { 1000.0 } else { 1.0 }
     };
     let mut cands = cands;
+    // strings some mention of which has a person cue (a title, a first name, `said he`)
+    let person_cued: HashSet<String> = cands
+        .iter()
+        .filter(|c| c.person_cue)
+        .map(|c| norm_key(&c.surface))
+        .collect();
+    // spans whose name the knowledge base gives to several entries
+    let mut homonym_spans: HashSet<(usize, usize)> = HashSet::new();
     for c in &mut cands {
         let hs: Vec<u32> = match &c.ident {
             Ident::Kb(_) | Ident::Homonyms(_) => c.ident.entries().to_vec(),
             _ => continue,
         };
+        if hs.len() > 1 {
+            homonym_spans.insert((c.start, c.end));
+        }
         let want = voted(&c.surface);
         let mut pool: Vec<u32> = match want {
             Some(k) => hs
@@ -1635,8 +1666,13 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         };
         if pool.is_empty() {
             // the tagger reads the string as another type than every entry: a gazetteer
-            // place gives way (a surname that is also a town); a curated entry stays
-            if hs.iter().all(|x| is_gazetteer(kb.entry(*x))) {
+            // place gives way (a surname that is also a town), unless it is a capital or a
+            // regional seat read as a person with nothing in the text naming a person; a
+            // curated entry stays
+            let seat_not_person = want == Some(EntityType::Person)
+                && !person_cued.contains(&norm_key(&c.surface))
+                && hs.iter().any(|x| is_seat(kb.entry(*x)));
+            if !seat_not_person && hs.iter().all(|x| is_gazetteer(kb.entry(*x))) {
                 c.ident = Ident::Generic;
                 c.tagged = want;
                 continue;
@@ -1651,16 +1687,16 @@ fn resolve(doc: &Document, kb: &Kb, mut cands: Vec<Cand>) -> Vec<Entity> {
         };
         c.ident = Ident::Kb(best);
     }
-    // Geocoding on evidence: a gazetteer place that the tagger did not confirm, or whose
-    // name is also an ordinary word or a month, needs a place cue or its country in the
-    // document.
+    // Geocoding on evidence: a gazetteer place whose name is also an ordinary word or a
+    // month, or that the tagger did not confirm while the knowledge base gives its name to
+    // several entries, needs a place cue or its country in the document.
     cands.retain(|c| {
         let Ident::Kb(x) = c.ident else { return true };
         let e = kb.entry(x);
         if !is_gazetteer(e) || c.tagged == Some(EntityType::Place) || c.place_cue {
             return true;
         }
-        let ambiguous = c.unconfirmed
+        let ambiguous = (c.unconfirmed && homonym_spans.contains(&(c.start, c.end)))
             || (c.tokens == 1 && (words::is_common(&c.surface) || tagger::is_month(&c.surface)));
         !ambiguous
             || e.country

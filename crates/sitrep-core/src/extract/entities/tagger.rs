@@ -499,8 +499,8 @@ fn static_features(infos: &[TokInfo], i: usize, out: &mut Vec<u64>) {
             infos.get(j as usize)
         }
     };
-    let lower = |d: isize| at(d).map_or(NONE + d as u64, |x| x.lower);
-    let shape = |d: isize| at(d).map_or(NONE + d as u64, |x| x.shape);
+    let lower = |d: isize| at(d).map_or(NONE.wrapping_add(d as u64), |x| x.lower);
+    let shape = |d: isize| at(d).map_or(NONE.wrapping_add(d as u64), |x| x.shape);
     let kbc = |d: isize| at(d).map_or(255, |x| u64::from(x.kb));
     let caps = t.flags & F_CAPS_SENTENCE != 0;
     out.push(feat(1, 0));

@@ -139,6 +139,7 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
         }
     };
     let mut raw = vec![0f64; n];
+    let mut nblocks = vec![0u32; n];
     let mut chars = vec![0u64; n];
     let mut links = vec![0u64; n];
     for (i, b) in page.blocks.iter().enumerate() {
@@ -146,6 +147,7 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
         let mut e = Some(b.elem as usize);
         while let Some(x) = e {
             raw[x] += m;
+            nblocks[x] += 1;
             chars[x] += u64::from(b.chars);
             links[x] += u64::from(b.link_chars);
             e = parent(x);
@@ -228,10 +230,12 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
             }
         }
     }
+    // the walk stops above a single block: a paragraph holding all the prose is one
+    // paragraph of the article, not the article
     let mut node = 0usize;
     loop {
         let c = best[node];
-        if c == usize::MAX || eff[c] < 0.85 * eff[node] {
+        if c == usize::MAX || eff[c] < 0.85 * eff[node] || nblocks[c] <= 1 {
             break;
         }
         node = c;
@@ -268,7 +272,7 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
         node = h;
         loop {
             let c = best[node];
-            if c == usize::MAX || eff[c] < 0.9 * eff[node] {
+            if c == usize::MAX || eff[c] < 0.9 * eff[node] || nblocks[c] <= 1 {
                 break;
             }
             node = c;
@@ -318,10 +322,21 @@ pub(super) fn label(page: &Page, body: Option<&str>) -> Vec<Role> {
     let first = (0..nb).find(|&i| prose[i] && roles[i] == Role::Text);
     let last = (0..nb).rev().find(|&i| prose[i] && roles[i] == Role::Text);
     if let (Some(first), Some(last)) = (first, last) {
-        for r in roles.iter_mut().take(first) {
-            if *r == Role::Text {
+        // above the first prose block: headline, kicker, byline, date, unless the block
+        // is a paragraph of sentences (a short lead line of the article)
+        let sentence = |b: &Block| {
+            b.shape == Shape::Para && b.words >= 2 && b.link_chars == 0 && ends_sentence(&b.text)
+        };
+        for (r, b) in roles.iter_mut().zip(&page.blocks).take(first) {
+            if *r == Role::Text && !sentence(b) {
                 *r = Role::Head;
             }
+        }
+        // below it: the short paragraphs of sentences that follow it directly are the
+        // article's last lines
+        let mut last = last;
+        while last + 1 < nb && roles[last + 1] == Role::Text && sentence(&page.blocks[last + 1]) {
+            last += 1;
         }
         let mut keep_next = false;
         for i in (last + 1..nb).rev() {

@@ -250,6 +250,29 @@ mod tests {
     }
 
     #[test]
+    fn one_long_paragraph_is_not_the_whole_article() {
+        // only the middle paragraph reads as prose; its short neighbours are the article too
+        let h = html_to_text(
+            "<html><head><title>T</title></head><body><nav><a href=/>Home</a></nav><article>\
+             <p>Patrol notes.</p>\
+             <p>The patrol left the camp before dawn and reached the river crossing at noon, \
+             where it found the bridge damaged by the floods of the previous week.</p>\
+             <p>The convoy waited.</p>\
+             <p>Crews repaired the bridge by evening.</p></article></body></html>",
+        );
+        let text = h.main_text();
+        for want in [
+            "Patrol notes.",
+            "found the bridge damaged",
+            "The convoy waited.",
+            "Crews repaired the bridge",
+        ] {
+            assert!(text.contains(want), "{want:?} missing from {text:?}");
+        }
+        assert!(!text.contains("Home"), "{text:?}");
+    }
+
+    #[test]
     fn deep_nesting_does_not_overflow() {
         let mut s = String::from("<html><body>");
         for _ in 0..20_000 {

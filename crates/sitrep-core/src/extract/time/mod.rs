@@ -2574,6 +2574,12 @@ fn add_days(d: NaiveDate, k: i64) -> Option<NaiveDate> {
     }
 }
 
+/// Beyond this distance from the anchor (days), the occurrence a clause's tense points to
+/// gives way to a much nearer one.
+const HALF_YEAR_DAYS: i64 = 183;
+/// How near the other occurrence must then be (days).
+const TWO_MONTHS_DAYS: i64 = 62;
+
 fn resolve(ctx: &tense::Context<'_>, c: &Cand, anchor: Option<NaiveDate>) -> Option<Res> {
     match c.sem {
         Sem::Day { y, m, d, wd } => match y {
@@ -2603,19 +2609,33 @@ fn resolve(ctx: &tense::Context<'_>, c: &Cand, anchor: Option<NaiveDate>) -> Opt
                 let fut = (0..=8)
                     .filter_map(|k| ymd(a.year() + k, m, d))
                     .find(|dt| *dt >= a);
-                let pick = match ctx.tense(c.start, c.end) {
-                    Tense::Past => past,
-                    Tense::Future => fut,
-                    Tense::Unknown => match (past, fut) {
-                        (Some(p), Some(f)) => {
-                            if a.signed_duration_since(p) <= f.signed_duration_since(a) {
-                                Some(p)
-                            } else {
-                                Some(f)
-                            }
+                // the clause's tense chooses, unless the occurrence it points to is more
+                // than half a year away while the other lies within two months (a deadline
+                // a few weeks ahead in a past-tense clause); no tense: the nearest
+                let nearest = match (past, fut) {
+                    (Some(p), Some(f)) => {
+                        if a.signed_duration_since(p) <= f.signed_duration_since(a) {
+                            Some(p)
+                        } else {
+                            Some(f)
                         }
-                        (p, f) => p.or(f),
-                    },
+                    }
+                    (p, f) => p.or(f),
+                };
+                let days = |d: Option<NaiveDate>| {
+                    d.map_or(i64::MAX, |d| d.signed_duration_since(a).num_days().abs())
+                };
+                let tensed = |chosen: Option<NaiveDate>, other: Option<NaiveDate>| {
+                    if days(chosen) > HALF_YEAR_DAYS && days(other) <= TWO_MONTHS_DAYS {
+                        other
+                    } else {
+                        chosen.or(other)
+                    }
+                };
+                let pick = match ctx.tense(c.start, c.end) {
+                    Tense::Past => tensed(past, fut),
+                    Tense::Future => tensed(fut, past),
+                    Tense::Unknown => nearest,
                 };
                 Some(day_res(pick?, true))
             }
@@ -2628,18 +2648,16 @@ fn resolve(ctx: &tense::Context<'_>, c: &Cand, anchor: Option<NaiveDate>) -> Opt
                 let am = a.month();
                 let py = if m <= am { a.year() } else { a.year() - 1 };
                 let fy = if m >= am { a.year() } else { a.year() + 1 };
+                // as for a day, in months
+                let dp = (a.year() - py) * 12 + am as i32 - m as i32;
+                let df = (fy - a.year()) * 12 + m as i32 - am as i32;
                 let y = match ctx.tense(c.start, c.end) {
+                    Tense::Past if dp > 6 && df <= 2 => fy,
                     Tense::Past => py,
+                    Tense::Future if df > 6 && dp <= 2 => py,
                     Tense::Future => fy,
-                    Tense::Unknown => {
-                        let dp = (a.year() - py) * 12 + am as i32 - m as i32;
-                        let df = (fy - a.year()) * 12 + m as i32 - am as i32;
-                        if dp <= df {
-                            py
-                        } else {
-                            fy
-                        }
-                    }
+                    Tense::Unknown if dp <= df => py,
+                    Tense::Unknown => fy,
                 };
                 month_res(y, m, true)
             }

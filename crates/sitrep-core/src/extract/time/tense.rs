@@ -172,8 +172,19 @@ impl<'t> Context<'t> {
                 None => {}
             }
         }
+        // after the expression, a past reporting verb is the verb of its clause when the
+        // expression opens the sentence ("On Sunday, the police said ...")
+        let fronted = words[..last_before]
+            .iter()
+            .all(|w| FRONT.contains(&w.lower.as_str()));
         for (dist, i) in (first_after..words.len()).enumerate() {
             match classify(i) {
+                Some(Class::ReportPast) if fronted => {
+                    note(dist, Class::Past);
+                    break;
+                }
+                // a conjunction inside the subject ("the police and the army said")
+                Some(Class::Boundary) if fronted && !words[i].lower.is_empty() => {}
                 Some(Class::Boundary) | Some(Class::ReportPast) | Some(Class::Report) => break,
                 Some(c) => note(dist, c),
                 None => {}
@@ -182,6 +193,13 @@ impl<'t> Context<'t> {
         strong.or(weak).map_or(Tense::Unknown, |(_, t)| t)
     }
 }
+
+/// Words that may come before an expression that opens its sentence ("On Sunday, ...",
+/// "Late on Friday, ...", "Le 3 mars, ...").
+const FRONT: &[&str] = &[
+    "on", "late", "early", "earlier", "later", "by", "at", "in", "and", "but", "then", "le", "la",
+    "dès", "depuis", "et", "mais",
+];
 
 /// A word of a sentence, lower-cased, with its byte span in the text; a clause-closing
 /// punctuation mark (`;`, `:`, a quote, a bracket) is a word with an empty `lower`.
@@ -237,6 +255,14 @@ fn classify(lex: &Lexicon, lang: TimeLang, w: &str, prev: &str) -> Option<Class>
     match lang {
         TimeLang::En => {
             if w == "be" && prev == "to" {
+                return Some(Class::FutureWeak);
+            }
+            // "is to resume", "are to meet": an arrangement
+            if w == "to" && matches!(prev, "is" | "are") {
+                return Some(Class::Future);
+            }
+            // "as early as Tuesday", "as soon as Monday"
+            if matches!(w, "early" | "soon") && prev == "as" {
                 return Some(Class::FutureWeak);
             }
             match listed {
@@ -308,6 +334,17 @@ mod tests {
         assert_eq!(tense_of(t, "Monday", En), Tense::Unknown);
         let t = "The troops arrived on Monday.";
         assert_eq!(tense_of(t, "Monday", En), Tense::Past);
+        // a fronted date takes the tense of the reporting verb of its clause
+        let t = "On Sunday, the police and the army said they had found the depot.";
+        assert_eq!(tense_of(t, "Sunday", En), Tense::Past);
+        // but not a date inside the reported clause
+        let t = "The police said the depot on Sunday will be closed.";
+        assert_eq!(tense_of(t, "Sunday", En), Tense::Future);
+        // an arrangement and an earliest time
+        let t = "The market is to reopen Tuesday.";
+        assert_eq!(tense_of(t, "Tuesday", En), Tense::Future);
+        let t = "The convoy could leave as early as Tuesday.";
+        assert_eq!(tense_of(t, "Tuesday", En), Tense::Future);
     }
 
     #[test]

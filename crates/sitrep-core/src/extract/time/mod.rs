@@ -2783,9 +2783,12 @@ fn resolve(ctx: &tense::Context<'_>, c: &Cand, anchor: Option<NaiveDate>) -> Opt
                 YearSpec::Abs(y) => y,
                 YearSpec::Rel(k) => a.year().checked_add(k)?,
                 YearSpec::Unknown => {
+                    // the quarter just ended is still this year's in a future clause
+                    // (its results are reported in the next one)
                     let this = quarter_res(a.year(), q, true)?;
+                    let ended_long_ago = a.signed_duration_since(this.end).num_days() > 92;
                     match ctx.tense(c.start, c.end) {
-                        Tense::Future if this.end < a => a.year() + 1,
+                        Tense::Future if ended_long_ago => a.year() + 1,
                         Tense::Future => a.year(),
                         _ if this.start <= a => a.year(),
                         _ => a.year() - 1,

@@ -973,7 +973,7 @@ fn build_pats() -> Pats {
             r"(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|(?:yesterday|tomorrow)(?:\s+(?:morning|afternoon|evening|night))?|today|tonight|this\s+(?:morning|afternoon|evening)|last\s+night)",
         ).on(T_EN_RELDAY),
         en_season: t(
-            r"(?P<mod><MOD_EN>)?(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<s>[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn|[Ff]all)(?:\s+(?:of\s+)?(?P<y><D>{4}))?",
+            r"(?P<mod><MOD_EN>)?(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his(?:\s+past|\s+coming)?)\s+|(?P<the>[Tt]he)\s+(?P<mod2><MOD_EN>)?)?(?P<s>[Ss]ummer|[Ww]inter|[Ss]pring|[Aa]utumn|[Ff]all)(?:\s+(?:of\s+)?(?P<y><D>{4}))?",
         ).on(T_EN_SEASON),
         en_wd: t(r"(?:(?P<r>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd><WD_EN>)(?:\s+(?P<pod>(?i:morning|afternoon|evening|night)))?").on(T_EN_WD),
         en_ago: t(r"(?P<n><NUM_EN>|<D>{1,3})\s+(?P<u>(?i:days?|weeks?|months?|years?))\s+ago").on(T_EN_AGO),
@@ -1896,11 +1896,41 @@ fn collect_en(text: &str, p: &Pats, tr: &Triggers, out: &mut Vec<Cand>) {
         let ys = if c.name("y").is_some() {
             YearSpec::Abs(valid_year(num(c, "y")?)?)
         } else if let Some(r) = c.name("r") {
-            YearSpec::Rel(rel_k(r.as_str()))
+            let r = r.as_str().to_ascii_lowercase();
+            YearSpec::Rel(if r.ends_with("past") {
+                -1
+            } else if r.ends_with("coming") {
+                1
+            } else {
+                rel_k(&r)
+            })
         } else {
-            return None;
+            // a bare season names one after "the" or a preposition ("in summer");
+            // "fall" alone is a verb
+            let word = c.name("s")?.as_str();
+            let before = text[..m.start()].trim_end();
+            let prep = before
+                .rsplit(|ch: char| !ch.is_alphabetic())
+                .next()
+                .is_some_and(|w| {
+                    matches!(w, "in" | "during" | "since" | "until" | "through" | "by")
+                });
+            if c.name("the").is_none() && (!prep || word.eq_ignore_ascii_case("fall")) {
+                return None;
+            }
+            YearSpec::Unknown
         };
-        cand(m.start(), m.end(), Sem::Season { y: ys, s }, 2)
+        // "the fall of the city": an event, not a season
+        if c.name("y").is_none() && next_word(text, m.end()).eq_ignore_ascii_case("of") {
+            return None;
+        }
+        // with its year, the season is named without its article ("summer of 2012")
+        let start = match (c.name("y"), c.name("the")) {
+            (Some(_), Some(_)) => c.name("mod2").or(c.name("s"))?.start(),
+            _ => m.start(),
+        };
+        let cd = cand(start, m.end(), Sem::Season { y: ys, s }, 2)?;
+        Some(cd.with_mod(c.name("mod2").and_then(|g| mod_of(g.as_str()))))
     });
     scan(&p.en_wd, text, tr, out, |c| {
         let m = c.get(0)?;
@@ -2706,7 +2736,41 @@ fn resolve(ctx: &tense::Context<'_>, c: &Cand, anchor: Option<NaiveDate>) -> Opt
                     }
                     (found?, true)
                 }
-                YearSpec::Unknown => return None,
+                YearSpec::Unknown => {
+                    // the season under way; else the last one in a past clause, the next
+                    // one in a future clause, the nearer one without tense
+                    let a = anchor?;
+                    let mut past = None;
+                    let mut next = None;
+                    for yy in a.year() - 2..=a.year() + 1 {
+                        let (st, en) = season_range(yy, s)?;
+                        if st <= a && a <= en {
+                            past = Some(yy);
+                            next = Some(yy);
+                            break;
+                        }
+                        if en < a {
+                            past = Some(yy);
+                        } else if next.is_none() && st > a {
+                            next = Some(yy);
+                        }
+                    }
+                    let dist = |yy: Option<i32>| {
+                        yy.and_then(|yy| season_range(yy, s))
+                            .map_or(i64::MAX, |(st, en)| {
+                                a.signed_duration_since(en)
+                                    .num_days()
+                                    .max(st.signed_duration_since(a).num_days())
+                            })
+                    };
+                    let pick = match ctx.tense(c.start, c.end) {
+                        Tense::Past => past.or(next),
+                        Tense::Future => next.or(past),
+                        Tense::Unknown if dist(past) <= dist(next) => past,
+                        Tense::Unknown => next,
+                    };
+                    (pick?, true)
+                }
             };
             let (st, en) = season_range(yy, s)?;
             Some(Res {

@@ -8,7 +8,6 @@
 //! changes.
 
 pub mod acled;
-pub mod address;
 pub mod api;
 pub mod brief;
 pub mod corpus;
@@ -34,6 +33,8 @@ use axum::{Json, Router};
 use sitrep_store::Store;
 
 pub use corpus::Corpus;
+/// The private-address rules shared with the collectors (`sitrep_collect::address`).
+pub use sitrep_collect::address;
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 64 * 1024;

@@ -36,3 +36,32 @@ pub use error::{Error, Result};
 pub use observer::{Level, NoObserver, Observer, Progress};
 pub use options::CollectOptions;
 pub use translate::{TranslateConfig, TranslateError};
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    /// The engine reports through its observer only: no file of the crate writes to the
+    /// terminal itself.
+    #[test]
+    fn the_engine_prints_nothing() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let banned: Vec<String> = ["print", "eprint", "dbg"]
+            .iter()
+            .map(|m| format!("{m}!("))
+            .chain(["stdout", "stderr"].map(|s| format!("std::io::{s}")))
+            .collect();
+        let mut files = 0;
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                for b in &banned {
+                    assert!(!text.contains(b.as_str()), "{} uses {b}", path.display());
+                }
+            }
+        }
+        assert!(files > 10, "{files} files read");
+    }
+}

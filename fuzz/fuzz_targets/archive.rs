@@ -1,9 +1,9 @@
-//! The zip and tar.gz readers of `sitrep ingest` (crates/sitrep/src/ingest/archive.rs,
+//! The zip and tar.gz readers of `sitrep ingest` (crates/sitrep-collect/src/archive.rs,
 //! compiled in with #[path]). They take a path, so the input is written to a scratch file
 //! first; the first byte picks the format. Caps must hold and no unsafe name may be read.
 #![no_main]
 
-#[path = "../../crates/sitrep/src/ingest/archive.rs"]
+#[path = "../../crates/sitrep-collect/src/archive.rs"]
 #[allow(dead_code, missing_docs)]
 mod archive;
 

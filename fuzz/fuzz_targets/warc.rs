@@ -1,9 +1,9 @@
-//! The WARC parser of `sitrep ingest` (crates/sitrep/src/ingest/archive.rs, compiled in with
-//! #[path] because the sitrep crate is a binary): records, HTTP bodies, de-chunking and gzip,
+//! The WARC parser of `sitrep ingest` (crates/sitrep-collect/src/archive.rs, compiled in with
+//! #[path], without the rest of sitrep-collect): records, HTTP bodies, de-chunking and gzip,
 //! under small caps that must be respected.
 #![no_main]
 
-#[path = "../../crates/sitrep/src/ingest/archive.rs"]
+#[path = "../../crates/sitrep-collect/src/archive.rs"]
 #[allow(dead_code, missing_docs)]
 mod archive;
 

@@ -1,7 +1,13 @@
 //! `POST /api/v1/ingest?name=FILE[&published=YYYY-MM-DD]`: one report, its raw bytes as
 //! the request body, through the pipeline into the store. A write: a bearer token is
 //! required and a read-only server refuses it. The format is sniffed from the bytes, with
-//! the name's extension as a hint, exactly as `sitrep ingest` does for a file.
+//! the name's extension as a hint, exactly as `sitrep ingest` does for a file: the
+//! report goes through the collection engine (`sitrep_collect::single`), and once it is
+//! stored the webhooks of the watchlists that match its new documents are called
+//! (`sitrep_collect::webhook`, the same sender and address rules as the command line;
+//! private addresses only with [`crate::Config::allow_private_webhooks`]). Webhooks run on a
+//! thread of their own after the response, so a slow receiver never holds up the client,
+//! and the store is held only to read the watchlists and to record the outcomes.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -9,13 +15,19 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::json;
+use sitrep_collect::single::{self, ReportError};
+use sitrep_collect::webhook;
+use sitrep_collect::NoObserver;
 use sitrep_core::{Pipeline, PipelineOptions};
-use sitrep_store::{DocOutcome, PreparedDoc, SourceWrite};
+use sitrep_store::DocOutcome;
 
 use crate::{authorize, AppError, AppResult, AppState};
 
 /// Largest report the endpoint takes (the rest of the API takes [`crate::MAX_BODY`]).
 pub const MAX_INGEST_BODY: usize = 16 * 1024 * 1024;
+
+/// Longest a webhook call may take when an ingest through the API fires it.
+pub const WEBHOOK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Query of `POST /api/v1/ingest`.
 #[derive(Debug, Deserialize)]
@@ -97,26 +109,33 @@ fn store_report(
         ..PipelineOptions::default()
     })
     .map_err(unprocessable)?;
-    let docs = pipeline
-        .process_bytes(source, bytes, ext)
-        .map_err(unprocessable)?;
-    let prepared = docs
-        .into_iter()
-        .map(PreparedDoc::new)
-        .collect::<Result<Vec<_>, _>>()?;
-    let w = SourceWrite {
-        source: source.to_string(),
-        content_hash: sitrep_store::dedup::sha256_hex(bytes),
-        original: bytes.to_vec(),
-        docs: prepared,
-    };
-    let out = {
+    let w = single::prepare(&pipeline, source, bytes, ext).map_err(|e| match e {
+        ReportError::Unreadable { error, .. } => unprocessable(error),
+        ReportError::Store(e) => AppError::from(e),
+    })?;
+    let (out, calls) = {
         let mut store = state.store();
-        let out = store.write(&w)?;
-        store.sync_index()?;
-        out
+        let out = single::write_now(&mut store, &w).map_err(|e| match e {
+            ReportError::Store(e) => AppError::from(e),
+            other => AppError::new(StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+        })?;
+        let calls = webhook::plan(
+            &mut store,
+            &single::stored_ids(&out),
+            &webhook_settings(state),
+            &NoObserver,
+        );
+        (out, calls)
     };
     state.invalidate();
+    if !calls.is_empty() {
+        let st = state.clone();
+        std::thread::spawn(move || {
+            let settings = webhook_settings(&st);
+            let delivered = webhook::deliver(calls, &settings, &NoObserver);
+            webhook::record(&mut st.store(), &delivered, &NoObserver);
+        });
+    }
     Ok(out
         .into_iter()
         .zip(&w.docs)
@@ -131,4 +150,14 @@ fn store_report(
             }),
         })
         .collect())
+}
+
+/// How this server calls webhooks: its own address for the links, private targets only
+/// when it accepts private webhooks.
+fn webhook_settings(state: &AppState) -> webhook::Settings {
+    webhook::Settings {
+        allow_private: state.config().allow_private_webhooks,
+        timeout: WEBHOOK_TIMEOUT,
+        server_url: state.config().base_url(),
+    }
 }

@@ -8,7 +8,6 @@
 //! changes.
 
 pub mod acled;
-pub mod address;
 pub mod api;
 pub mod brief;
 pub mod corpus;
@@ -34,6 +33,8 @@ use axum::{Json, Router};
 use sitrep_store::Store;
 
 pub use corpus::Corpus;
+/// The private-address rules shared with the collectors (`sitrep_collect::address`).
+pub use sitrep_collect::address;
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -56,11 +57,12 @@ pub struct Config {
     /// (`localhost`, `127.0.0.1`, `[::1]`). A page on another name that resolves to this
     /// server (DNS rebinding) gets `421` and reads nothing.
     pub allowed_hosts: Vec<String>,
-    /// The server's own address for the links it writes (Atom feeds), e.g.
+    /// The server's own address for the links it writes (Atom feeds, webhook payloads), e.g.
     /// `http://127.0.0.1:8080`; never taken from the request.
     pub public_url: Option<String>,
     /// Accept webhooks that name a private address (loopback, link-local...) when a
-    /// watchlist is made; otherwise they are refused then, as they would be at delivery.
+    /// watchlist is made, and deliver to them after an ingest through the API; otherwise
+    /// they are refused then, as they would be at delivery.
     pub allow_private_webhooks: bool,
 }
 

@@ -2,8 +2,9 @@
 //! page of its results that counts what is new since the last visit, an Atom feed of the
 //! documents that match (with `ETag` and `Last-Modified`) and, optionally, a webhook URL.
 //! They are created, edited and deleted through the API (bearer token) or the forms of the
-//! `/watchlists` pages (the same token, typed into the form). The webhook is called by the collectors (`sitrep ingest`, `sitrep watch`)
-//! when newly stored documents match; the outcome of the last call is kept in the store and
+//! `/watchlists` pages (the same token, typed into the form). The webhook is called by the collection engine
+//! (`sitrep_collect::webhook`: `sitrep ingest`, `sitrep watch`, queue workers, and this
+//! server's `POST /api/v1/ingest`) when newly stored documents match; the outcome of the last call is kept in the store and
 //! shown here. Read endpoints show only the webhook's scheme, host and port, since the path
 //! of a webhook URL is often a secret.
 
@@ -43,28 +44,7 @@ pub fn redact_webhook(url: &str) -> String {
     }
 }
 
-/// Checks a webhook URL: absolute http(s) with a host, no user name or password, at most
-/// 2,048 bytes. Whether its address may be reached is decided when it is called.
-pub fn check_webhook(url: &str) -> Result<String, String> {
-    let url = url.trim();
-    if url.len() > 2048 {
-        return Err("webhook URL longer than 2048 bytes".into());
-    }
-    let u = url::Url::parse(url).map_err(|e| format!("webhook `{url}` is not a URL: {e}"))?;
-    if !matches!(u.scheme(), "http" | "https") {
-        return Err(format!(
-            "webhook must be an http(s) URL, not `{}:`",
-            u.scheme()
-        ));
-    }
-    if u.host_str().is_none_or(str::is_empty) {
-        return Err("webhook URL has no host".into());
-    }
-    if !u.username().is_empty() || u.password().is_some() {
-        return Err("webhook URL must not carry a user name or password".into());
-    }
-    Ok(u.to_string())
-}
+pub use sitrep_collect::webhook::check_webhook;
 
 /// [`check_webhook`], and, unless the server allows private webhooks, the address rules
 /// that delivery applies: a webhook that names a loopback, link-local or other private

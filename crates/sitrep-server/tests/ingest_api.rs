@@ -1,6 +1,7 @@
 //! `POST /api/v1/ingest` through `Router::oneshot` over an in-memory store: a report is
 //! stored and found at once, a reprint is a duplicate, writes need the token, a read-only
-//! server refuses, bad input gets a clear error, and stored markup never reaches a page.
+//! server refuses, bad input gets a clear error, stored markup never reaches a page, and
+//! the webhooks of the watchlists a stored report matches are called.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use axum::body::Body;
@@ -189,4 +190,128 @@ async fn posted_markup_never_reaches_a_page_as_markup() {
             assert!(!body.contains(bad), "{uri} contains {bad}");
         }
     }
+}
+
+/// A webhook receiver on 127.0.0.1: every request's path and JSON body go to the channel,
+/// and each is answered `204`.
+fn receiver() -> (String, std::sync::mpsc::Receiver<(String, Value)>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let mut len = 0usize;
+            loop {
+                let mut h = String::new();
+                reader.read_line(&mut h).unwrap();
+                if h.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    if k.eq_ignore_ascii_case("content-length") {
+                        len = v.trim().parse().unwrap();
+                    }
+                }
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+            let _ = tx.send((path, serde_json::from_slice(&body).unwrap_or(Value::Null)));
+        }
+    });
+    (format!("http://{addr}"), rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ingest_through_the_api_calls_the_webhooks_of_the_watchlists_it_matches() {
+    let (hook, calls) = receiver();
+    let state = AppState::new(
+        Store::in_memory().unwrap(),
+        Config {
+            token: Some(TOKEN.into()),
+            allow_private_webhooks: true,
+            public_url: Some("https://desk.example.org".into()),
+            ..Default::default()
+        },
+    );
+    let app = router(state.clone());
+    for (name, q, path) in [
+        ("konna", "Konna", "/konna"),
+        ("other", "Timbuktu", "/other"),
+    ] {
+        let body = format!(r#"{{"name":"{name}","q":"{q}","webhook":"{hook}{path}"}}"#);
+        let res = app
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .method("POST")
+                    .uri("/api/v1/watchlists")
+                    .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let (s, v) = send(
+        &app,
+        "/api/v1/ingest?name=konna.txt",
+        Some(TOKEN),
+        REPORT.as_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["documents"][0]["id"].as_i64().unwrap();
+    let wait = |calls: std::sync::mpsc::Receiver<(String, Value)>, secs: u64| {
+        tokio::task::spawn_blocking(move || {
+            let got = calls.recv_timeout(std::time::Duration::from_millis(secs));
+            (got.ok(), calls)
+        })
+    };
+    let (first, calls) = wait(calls, 20_000).await.unwrap();
+    let (path, payload) = first.expect("the webhook of the matching watchlist was not called");
+    // the watchlist that does not match is not called
+    let (second, calls) = wait(calls, 500).await.unwrap();
+    assert!(second.is_none(), "{second:?}");
+    assert_eq!(path, "/konna");
+    assert_eq!(payload["watchlist"]["name"], "konna");
+    assert_eq!(payload["count"], 1);
+    assert_eq!(payload["matches"][0]["id"], id);
+    assert_eq!(
+        payload["matches"][0]["link"],
+        format!("https://desk.example.org/doc/{id}")
+    );
+    // the outcome is recorded where the watchlist pages show it
+    let mut recorded = None;
+    for _ in 0..100 {
+        let lists = state.store().watchlists().unwrap();
+        let w = lists.iter().find(|w| w.name == "konna").unwrap().id;
+        recorded = state.store().db().webhook_delivery(w).unwrap();
+        if recorded.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let d = recorded.expect("no delivery recorded");
+    assert!(d.ok, "{d:?}");
+    assert_eq!(d.matches, 1);
+    // a duplicate stores nothing new and calls nothing
+    let (s, _) = send(
+        &app,
+        "/api/v1/ingest?name=again.txt",
+        Some(TOKEN),
+        REPORT.as_bytes(),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (third, _) = wait(calls, 500).await.unwrap();
+    assert!(third.is_none(), "{third:?}");
 }

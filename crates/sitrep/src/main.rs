@@ -15,9 +15,7 @@ mod search;
 mod serve;
 mod status;
 mod timeline;
-mod translate;
 mod watch;
-mod webhook;
 
 use std::process::ExitCode;
 

@@ -1,10 +1,85 @@
-//! The ingest progress bar: one line that fits 80 columns, with a rate and an estimate of
-//! the time left taken over the whole run so far (a slow first second — the knowledge base
-//! loading — must not promise hours for a job of seconds).
+//! The command line's observer of the collection engine: the ingest progress bar (one line
+//! that fits 80 columns, with a rate and an estimate of the time left taken over the whole
+//! run so far: a slow first second — the knowledge base loading — must not promise hours for
+//! a job of seconds) and the lines on stderr, every name from outside escaped.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
-use indicatif::{ProgressState, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
+use sitrep_collect::{Batch, Level, Observer, Progress};
+
+use crate::safe::shown;
+
+/// The command line's [`Observer`]: a progress bar on a terminal (when asked for), and a
+/// line on stderr for every failed source and every message (`sitrep: ` before warnings),
+/// printed above the bar while it is shown.
+pub struct Reporter {
+    bar: bool,
+    pb: Mutex<Option<ProgressBar>>,
+}
+
+impl Reporter {
+    /// A reporter; `bar`: show a progress bar during batches.
+    pub fn new(bar: bool) -> Self {
+        Reporter {
+            bar,
+            pb: Mutex::new(None),
+        }
+    }
+
+    fn say(&self, line: &str) {
+        let line = shown(line);
+        match self.pb.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            Some(pb) => pb.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn step(&self, p: &Progress) {
+        if let Some(pb) = self.pb.lock().ok().as_ref().and_then(|g| g.as_ref()) {
+            pb.inc(1);
+            pb.set_message(message(p.stored, p.duplicates, p.failed));
+        }
+    }
+}
+
+impl Observer for Reporter {
+    fn started(&self, total: u64) {
+        if !self.bar {
+            return;
+        }
+        let pb = ProgressBar::new(total);
+        if let Some(style) = style() {
+            pb.set_style(style);
+        }
+        if let Ok(mut g) = self.pb.lock() {
+            *g = Some(pb);
+        }
+    }
+
+    fn item_done(&self, _source: &str, progress: &Progress) {
+        self.step(progress);
+    }
+
+    fn item_failed(&self, source: &str, reason: &str, progress: &Progress) {
+        self.say(&format!("sitrep: {source}: {reason}"));
+        self.step(progress);
+    }
+
+    fn finished(&self, _batch: &Batch) {
+        if let Some(pb) = self.pb.lock().ok().and_then(|mut g| g.take()) {
+            pb.finish_and_clear();
+        }
+    }
+
+    fn message(&self, level: Level, text: &str) {
+        match level {
+            Level::Warning => self.say(&format!("sitrep: {text}")),
+            Level::Info => self.say(text),
+        }
+    }
+}
 
 /// A compact duration: `45s`, `3m05s`, `2h10m`.
 pub fn short_duration(d: Duration) -> String {

@@ -37,7 +37,8 @@ pub struct ServeArgs {
     #[arg(long)]
     public_url: Option<String>,
     /// Accept watchlist webhooks that name a private address (a receiver on this machine
-    /// or the local network); `sitrep watch` needs --allow-private to deliver to them.
+    /// or the local network), and deliver to them after `POST /api/v1/ingest`; `sitrep
+    /// ingest` and `sitrep watch` need --allow-private to deliver to them.
     #[arg(long)]
     allow_private_webhooks: bool,
 }

@@ -1,11 +1,39 @@
-//! Translation backends as configured by the user (`--translate`), and the LibreTranslate
-//! HTTP client (here rather than in sitrep-core, which has no HTTP stack).
+//! Translation: the backends as configured by the user (`--translate`), the LibreTranslate
+//! HTTP client (here rather than in sitrep-core, which has no HTTP stack), and the pass
+//! that translates the documents a batch stored ([`translate_stored`]).
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sitrep_core::translate::{Apertium, NoTranslator, Translator};
+use sitrep_store::Store;
+
+use crate::observer::{Level, Observer};
+
+/// Why a translation backend cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum TranslateError {
+    /// The backend does not run (Apertium missing, or without the modes it needs).
+    #[error(transparent)]
+    Backend(#[from] sitrep_core::Error),
+    /// LibreTranslate was chosen without a URL.
+    #[error("libretranslate needs a URL: --translate libretranslate=http://host:5000")]
+    NoUrl,
+    /// The LibreTranslate URL does not parse.
+    #[error("libretranslate URL `{url}`")]
+    BadUrl {
+        /// The URL given.
+        url: String,
+        /// Why it does not parse.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The LibreTranslate URL is not http(s).
+    #[error("libretranslate URL `{0}`: not http(s)")]
+    NotHttp(String),
+}
 
 /// Which backend translates, and its settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,7 +114,7 @@ impl TranslateConfig {
 
     /// Builds the backend, checking that it can run (Apertium installed with its modes, a
     /// LibreTranslate URL that parses).
-    pub fn build(&self) -> Result<Box<dyn Translator>> {
+    pub fn build(&self) -> Result<Box<dyn Translator>, TranslateError> {
         let timeout = Duration::from_secs(self.timeout_secs.max(1));
         Ok(match self.backend {
             Backend::None => Box::new(NoTranslator),
@@ -104,9 +132,7 @@ impl TranslateConfig {
             }
             Backend::Libretranslate => {
                 let Some(url) = &self.url else {
-                    bail!(
-                        "libretranslate needs a URL: --translate libretranslate=http://host:5000"
-                    );
+                    return Err(TranslateError::NoUrl);
                 };
                 Box::new(LibreTranslate::new(
                     url,
@@ -141,10 +167,13 @@ impl LibreTranslate {
         api_key: Option<String>,
         timeout: Duration,
         max_bytes: usize,
-    ) -> Result<Self> {
-        let parsed = url::Url::parse(url).with_context(|| format!("libretranslate URL `{url}`"))?;
+    ) -> Result<Self, TranslateError> {
+        let parsed = url::Url::parse(url).map_err(|source| TranslateError::BadUrl {
+            url: url.to_string(),
+            source,
+        })?;
         if !matches!(parsed.scheme(), "http" | "https") {
-            bail!("libretranslate URL `{url}`: not http(s)");
+            return Err(TranslateError::NotHttp(url.to_string()));
         }
         let base = url.trim_end_matches('/');
         let endpoint = if base.ends_with("/translate") {
@@ -209,6 +238,110 @@ impl Translator for LibreTranslate {
     fn name(&self) -> &str {
         "LibreTranslate"
     }
+}
+
+/// The translation pass, after the batch is stored and indexed (so translation never holds
+/// up the ingestion of other documents): a few worker threads translate, this thread loads
+/// the documents and writes the translations. The first error of each document and a
+/// summary go to the observer.
+pub fn translate_stored(
+    store: &mut Store,
+    translator: &dyn Translator,
+    ids: &[i64],
+    obs: &dyn Observer,
+) -> crate::Result<()> {
+    use sitrep_core::translate::{translate_document, Translation};
+    let start = Instant::now();
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4);
+    let (mut done, mut bytes, mut failed) = (0usize, 0usize, 0usize);
+    let mut untranslated: HashMap<String, usize> = HashMap::new();
+    let mut write =
+        |store: &mut Store, id: i64, src: String, t: Translation| -> crate::Result<()> {
+            for e in t.errors.iter().take(1) {
+                obs.message(Level::Warning, &format!("translate {src}: {e}"));
+            }
+            for (_, lang) in &t.untranslated {
+                *untranslated.entry(lang.clone()).or_default() += 1;
+            }
+            if t.paragraphs.is_empty() {
+                failed += usize::from(!t.errors.is_empty());
+                return Ok(());
+            }
+            bytes += t
+                .paragraphs
+                .iter()
+                .map(|(s, _)| s.end - s.start)
+                .sum::<usize>();
+            done += 1;
+            store.add_translation(id, &t)?;
+            Ok(())
+        };
+    let (job_tx, job_rx) = mpsc::sync_channel::<(i64, sitrep_core::Document)>(workers * 2);
+    let job_rx = std::sync::Mutex::new(job_rx);
+    let (res_tx, res_rx) = mpsc::channel::<(i64, String, Translation)>();
+    std::thread::scope(|scope| -> crate::Result<()> {
+        for _ in 0..workers {
+            let (job_rx, res_tx) = (&job_rx, res_tx.clone());
+            scope.spawn(move || loop {
+                let job = job_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok((id, doc))) = job else { return };
+                let t = translate_document(&doc, translator);
+                if res_tx.send((id, doc.source, t)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(res_tx);
+        for &id in ids {
+            if let Some(d) = store.db().get(id)? {
+                if job_tx.send((id, d.document)).is_err() {
+                    break;
+                }
+            }
+            while let Ok((id, src, t)) = res_rx.try_recv() {
+                write(store, id, src, t)?;
+            }
+        }
+        drop(job_tx);
+        for (id, src, t) in res_rx {
+            write(store, id, src, t)?;
+        }
+        Ok(())
+    })?;
+    store.sync_index()?;
+    let secs = start.elapsed().as_secs_f64();
+    obs.message(
+        Level::Info,
+        &format!(
+            "translated {done} documents ({} KB) with {} in {secs:.1} s ({:.1} KB/s){}",
+            bytes / 1024,
+            translator.name(),
+            if secs > 0.0 {
+                bytes as f64 / 1024.0 / secs
+            } else {
+                0.0
+            },
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        ),
+    );
+    let mut langs: Vec<_> = untranslated.into_iter().collect();
+    langs.sort();
+    for (lang, n) in langs {
+        obs.message(
+            Level::Info,
+            &format!(
+                "translate: {n} paragraphs in `{lang}` left untranslated: {} has no {lang}→en",
+                translator.name()
+            ),
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

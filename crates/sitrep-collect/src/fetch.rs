@@ -90,7 +90,7 @@ pub enum Conditional {
     NotModified,
 }
 
-pub use sitrep_server::address::is_non_public;
+pub use crate::address::is_non_public;
 
 /// Resolves a host and port, refusing non-public addresses unless allowed.
 fn resolve_checked(host: &str, port: u16, allow_private: bool) -> std::io::Result<Vec<SocketAddr>> {

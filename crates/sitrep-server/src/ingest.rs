@@ -20,6 +20,7 @@ use sitrep_collect::webhook;
 use sitrep_collect::NoObserver;
 use sitrep_core::{Pipeline, PipelineOptions};
 use sitrep_store::DocOutcome;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::{authorize, AppError, AppResult, AppState};
 
@@ -94,6 +95,26 @@ pub async fn ingest(
 }
 
 /// Reads, extracts, writes and indexes one report; one JSON object per document found.
+/// Webhook deliveries running on their own threads now.
+static DELIVERING: AtomicUsize = AtomicUsize::new(0);
+/// The most deliveries that run on their own threads at once.
+const MAX_DELIVERY_THREADS: usize = 8;
+
+/// A place among the delivery threads (`.0`: one was free), given back when dropped.
+struct Delivering(bool);
+
+impl Delivering {
+    fn take() -> Delivering {
+        Delivering(DELIVERING.fetch_add(1, Ordering::SeqCst) < MAX_DELIVERY_THREADS)
+    }
+}
+
+impl Drop for Delivering {
+    fn drop(&mut self) {
+        DELIVERING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 fn store_report(
     state: &AppState,
     source: &str,
@@ -130,11 +151,23 @@ fn store_report(
     state.invalidate();
     if !calls.is_empty() {
         let st = state.clone();
-        std::thread::spawn(move || {
+        let send = move || {
             let settings = webhook_settings(&st);
             let delivered = webhook::deliver(calls, &settings, &NoObserver);
             webhook::record(&mut st.store(), &delivered, &NoObserver);
-        });
+        };
+        // at most MAX_DELIVERY_THREADS deliveries run beside the requests; past that the
+        // request that fired them waits for its own (back-pressure, nothing dropped)
+        let slot = Delivering::take();
+        if slot.0 {
+            std::thread::spawn(move || {
+                let _slot = slot;
+                send();
+            });
+        } else {
+            drop(slot);
+            send();
+        }
     }
     Ok(out
         .into_iter()
@@ -159,5 +192,24 @@ fn webhook_settings(state: &AppState) -> webhook::Settings {
         allow_private: state.config().allow_private_webhooks,
         timeout: WEBHOOK_TIMEOUT,
         server_url: state.config().base_url(),
+    }
+}
+
+#[cfg(test)]
+mod delivery_tests {
+    use super::*;
+
+    #[test]
+    fn delivery_threads_are_capped_and_given_back() {
+        let taken: Vec<Delivering> = (0..MAX_DELIVERY_THREADS)
+            .map(|_| Delivering::take())
+            .collect();
+        assert!(taken.iter().all(|d| d.0), "the first places are free");
+        let over = Delivering::take();
+        assert!(!over.0, "past the cap the request delivers itself");
+        drop(over);
+        drop(taken);
+        assert_eq!(DELIVERING.load(Ordering::SeqCst), 0);
+        assert!(Delivering::take().0);
     }
 }

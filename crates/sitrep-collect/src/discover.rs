@@ -81,9 +81,38 @@ pub(crate) fn discover(inputs: &[String], caps: &Caps, jobs: &mut Vec<Job>) {
 /// Adds the files under `dir`, recursively, in name order; hidden entries and symbolic
 /// links are left out. When `canonical`, `dir` is already a canonical path, and so is every
 /// path under it (no link is followed), so a file's key is its path as it is: one
-/// `canonicalize` per file was most of the time spent listing a large folder. The entry
-/// types come from the directory listing itself, not from a `stat` per entry.
+/// `canonicalize` per file was most of the time spent listing a large folder.
 fn walk(dir: &Path, canonical: bool, caps: &Caps, jobs: &mut Vec<Job>) {
+    let mut refused = Vec::new();
+    visit_files(
+        dir,
+        &mut |p: &Path| {
+            let key = if canonical {
+                p.display().to_string()
+            } else {
+                key_of(p)
+            };
+            file_job(p, key, caps, jobs);
+        },
+        &mut |d: &Path, e: std::io::Error| {
+            refused.push(Job::Refused {
+                key: d.display().to_string(),
+                reason: format!("cannot read folder: {e}"),
+            })
+        },
+    );
+    jobs.append(&mut refused);
+}
+
+/// Calls `on_file` for every regular file under `dir`, recursively, in name order, and
+/// `on_error` for every folder that cannot be listed; hidden entries and symbolic links
+/// are left out. The entry types come from the directory listing itself, not from a
+/// `stat` per entry.
+pub(crate) fn visit_files(
+    dir: &Path,
+    on_file: &mut dyn FnMut(&Path),
+    on_error: &mut dyn FnMut(&Path, std::io::Error),
+) {
     let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(dir) {
         Ok(rd) => rd
             .filter_map(|e| {
@@ -92,10 +121,7 @@ fn walk(dir: &Path, canonical: bool, caps: &Caps, jobs: &mut Vec<Job>) {
             })
             .collect(),
         Err(e) => {
-            jobs.push(Job::Refused {
-                key: dir.display().to_string(),
-                reason: format!("cannot read folder: {e}"),
-            });
+            on_error(dir, e);
             return;
         }
     };
@@ -109,14 +135,9 @@ fn walk(dir: &Path, canonical: bool, caps: &Caps, jobs: &mut Vec<Job>) {
             continue;
         }
         if kind.is_dir() {
-            walk(&p, canonical, caps, jobs);
+            visit_files(&p, on_file, on_error);
         } else if kind.is_file() {
-            let key = if canonical {
-                p.display().to_string()
-            } else {
-                key_of(&p)
-            };
-            file_job(&p, key, caps, jobs);
+            on_file(&p);
         }
     }
 }

@@ -7,7 +7,7 @@
 //! ([`crate::run_batch`]), and removes them once their sources are written; a heartbeat
 //! thread renews its leases meanwhile.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -79,33 +79,13 @@ fn list_inputs(inputs: &[String], out: &mut Vec<String>) -> Vec<String> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<String>, errors: &mut Vec<String>) {
-    let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| {
-                let e = e.ok()?;
-                Some((e.path(), e.file_type().ok()?))
-            })
-            .collect(),
-        Err(e) => {
-            errors.push(format!("{}: cannot read folder: {e}", dir.display()));
-            return;
-        }
-    };
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (p, kind) in entries {
-        let hidden = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if kind.is_dir() {
-            walk(&p, out, errors);
-        } else if kind.is_file() {
-            out.push(p.display().to_string());
-        }
-    }
+    crate::discover::visit_files(
+        dir,
+        &mut |p: &Path| out.push(p.display().to_string()),
+        &mut |d: &Path, e: std::io::Error| {
+            errors.push(format!("{}: cannot read folder: {e}", d.display()))
+        },
+    );
 }
 
 /// Lists the inputs and adds them to the queue. Returns (listed, added, errors), each error

@@ -78,7 +78,3 @@ pub(super) fn collect_ar(text: &str, p: &Pats, tr: &Triggers, out: &mut Vec<Cand
         )
     });
 }
-
-// ---------------------------------------------------------------------------
-// Overlap resolution, coordination, normalisation
-// ---------------------------------------------------------------------------

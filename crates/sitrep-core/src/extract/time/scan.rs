@@ -345,7 +345,7 @@ pub(super) fn eq_any(w: &str, list: &[&str]) -> bool {
 }
 
 // ---------------------------------------------------------------------------
-// Candidate collection
+// The windowed scan: run a pattern, check its edges once
 // ---------------------------------------------------------------------------
 
 pub(super) fn scan<'t>(

@@ -80,6 +80,9 @@ pub(super) fn add_days(d: NaiveDate, k: i64) -> Option<NaiveDate> {
 pub(super) const HALF_YEAR_DAYS: i64 = 183;
 /// How near the other occurrence must then be (days).
 pub(super) const TWO_MONTHS_DAYS: i64 = 62;
+/// The same two bounds for a month without a year, in months.
+const HALF_YEAR_MONTHS: i32 = 6;
+const TWO_MONTHS: i32 = 2;
 
 pub(super) fn resolve(
     ctx: &tense::Context<'_>,
@@ -157,9 +160,9 @@ pub(super) fn resolve(
                 let dp = (a.year() - py) * 12 + am as i32 - m as i32;
                 let df = (fy - a.year()) * 12 + m as i32 - am as i32;
                 let y = match ctx.tense(c.start, c.end) {
-                    Tense::Past if dp > 6 && df <= 2 => fy,
+                    Tense::Past if dp > HALF_YEAR_MONTHS && df <= TWO_MONTHS => fy,
                     Tense::Past => py,
-                    Tense::Future if df > 6 && dp <= 2 => py,
+                    Tense::Future if df > HALF_YEAR_MONTHS && dp <= TWO_MONTHS => py,
                     Tense::Future => fy,
                     Tense::Unknown if dp <= df => py,
                     Tense::Unknown => fy,

@@ -184,7 +184,9 @@ impl<'t> Context<'t> {
                     break;
                 }
                 // a conjunction inside the subject ("the police and the army said")
-                Some(Class::Boundary) if fronted && !words[i].lower.is_empty() => {}
+                Some(Class::Boundary)
+                    if fronted && matches!(words[i].lower.as_str(), "and" | "or" | "et" | "ou") => {
+                }
                 Some(Class::Boundary) | Some(Class::ReportPast) | Some(Class::Report) => break,
                 Some(c) => note(dist, c),
                 None => {}

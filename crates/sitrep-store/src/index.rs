@@ -416,6 +416,14 @@ impl SearchIndex {
         Self::with_index(Index::create_in_ram(schema), f, false)
     }
 
+    /// An index in a given tantivy directory, for tests (a disk that fills, say).
+    #[cfg(test)]
+    pub(crate) fn in_directory(dir: impl tantivy::Directory) -> Result<Self> {
+        let (schema, f) = schema();
+        let index = Index::create(dir, schema, tantivy::IndexSettings::default())?;
+        Self::with_index(index, f, false)
+    }
+
     /// True when [`SearchIndex::open`] found an index of an older layout and replaced it
     /// with an empty one: every document must be indexed again.
     pub fn was_rebuilt(&self) -> bool {
@@ -516,14 +524,35 @@ impl SearchIndex {
         }
         let w = self.writer()?;
         w.delete_term(Term::from_field_u64(f.id, id as u64));
-        w.add_document(t)?;
+        if let Err(e) = w.add_document(t) {
+            return Err(self.worker_failure(e));
+        }
         Ok(())
     }
 
-    /// Makes every added document durable and visible.
+    /// The error that stopped the indexing worker, which tantivy reports on the next
+    /// `add_document` only as "an index writer was killed": committing joins the worker
+    /// and returns its own error (a full disk, say). The writer is dropped either way, so
+    /// the next write starts a fresh one; what it held is uncommitted and the store
+    /// indexes it again from the documents flagged unindexed.
+    fn worker_failure(&mut self, added: tantivy::TantivyError) -> Error {
+        let Some(mut w) = self.writer.take() else {
+            return Error::Index(added);
+        };
+        match w.commit() {
+            Err(cause) => Error::Index(cause),
+            Ok(_) => Error::Index(added),
+        }
+    }
+
+    /// Makes every added document durable and visible. After a failed commit the writer is
+    /// dropped (the next write takes a fresh one).
     pub fn commit(&mut self) -> Result<()> {
         if let Some(w) = self.writer.as_mut() {
-            w.commit()?;
+            if let Err(e) = w.commit() {
+                self.writer = None;
+                return Err(Error::Index(e));
+            }
             self.reader.reload()?;
         }
         Ok(())

@@ -105,7 +105,18 @@ impl Error {
             }
             Error::Io(_, e) => io_full(e),
             Error::Index(tantivy::TantivyError::IoError(e)) => io_full(e),
-            Error::Index(e) => e.to_string().contains("No space left on device"),
+            Error::Index(e) => {
+                // tantivy wraps the I/O error of a failed file write in other variants
+                // (OpenWriteError, DataCorruption...): look down the chain of causes.
+                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+                while let Some(c) = cause {
+                    if c.downcast_ref::<std::io::Error>().is_some_and(io_full) {
+                        return true;
+                    }
+                    cause = c.source();
+                }
+                e.to_string().contains("No space left on device")
+            }
             #[cfg(feature = "postgres")]
             Error::Postgres(e) => {
                 e.code() == Some(&postgres::error::SqlState::DISK_FULL)
@@ -296,7 +307,12 @@ impl Store {
                     DocOutcome::Stored(id) => {
                         self.index
                             .put_with_translations(*id, &p.doc, &[], &[])
-                            .map_err(|e| e.when_writing("the search index"))?;
+                            .map_err(|e| {
+                                // The writer is gone with what it held: nothing added since
+                                // the last commit is in the index (all stay unindexed).
+                                self.direct.clear();
+                                e.when_writing(&format!("the search index, adding {}", w.source))
+                            })?;
                         self.direct.push(*id);
                     }
                     DocOutcome::Duplicate { of, .. } => self.direct.retain(|d| d != of),
@@ -305,8 +321,8 @@ impl Store {
             self.pending += outcomes.len();
         }
         if self.pending >= INDEX_BATCH {
-            self.sync_index()
-                .map_err(|e| e.when_writing("the search index"))?;
+            let last = ws.last().map_or("", |w| w.source.as_str());
+            self.sync_index_as(&format!("the search index, committing up to {last}"))?;
         }
         Ok(out)
     }
@@ -345,10 +361,23 @@ impl Store {
     /// Indexes every document flagged as not indexed, commits the index, then clears the
     /// flags. Returns how many documents were indexed.
     pub fn sync_index(&mut self) -> Result<usize> {
+        self.sync_index_as("the search index")
+    }
+
+    /// [`Store::sync_index`], naming `what` when the disk is full.
+    fn sync_index_as(&mut self, what: &str) -> Result<usize> {
+        self.sync_index_inner().map_err(|e| e.when_writing(what))
+    }
+
+    fn sync_index_inner(&mut self) -> Result<usize> {
         self.pending = 0;
         let mut total = 0;
         if !self.direct.is_empty() {
-            self.index.commit()?;
+            if let Err(e) = self.index.commit() {
+                // Uncommitted: they stay flagged unindexed, for the next sync or open.
+                self.direct.clear();
+                return Err(e);
+            }
             self.db.mark_indexed(&self.direct)?;
             total += self.direct.len();
             self.direct.clear();
@@ -507,5 +536,7 @@ impl Drop for Store {
     }
 }
 
+#[cfg(test)]
+mod full_disk_tests;
 #[cfg(test)]
 mod tests;

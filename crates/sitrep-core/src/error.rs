@@ -39,6 +39,19 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// The page would make the HTML parser reopen far more formatting elements than it
+    /// has tags (a page built to make the parser's tree grow quadratically).
+    #[error("{source_name}: the page would make the HTML parser reopen {reopened} formatting elements and step through its list of them {steps} times for {tags} tags (unclosed <b>, <i>, <font>, <a>... carried into every later block and text); refused, as parsing it would take too long and too much memory")]
+    TooManyReopened {
+        /// The file, URL or feed item.
+        source_name: String,
+        /// Formatting elements reopened when the scan stopped.
+        reopened: usize,
+        /// Entries of the list of active formatting elements stepped through.
+        steps: usize,
+        /// Tags read when the scan stopped.
+        tags: usize,
+    },
     /// The bytes are not text, HTML, PDF or a feed.
     #[error("{0}: binary content, not a text, HTML, PDF or feed document")]
     Binary(String),

@@ -150,19 +150,26 @@ pub async fn export(
 ) -> AppResult<Response> {
     let c = state.corpus_for(q.from.as_deref(), q.to.as_deref())?;
     let e = export::render(&c, &format, &q).map_err(AppError::not_found)?;
-    let disposition = if format == "brief-html" {
+    let standalone = format == "brief-html";
+    let disposition = if standalone {
         "inline".to_string()
     } else {
         format!("attachment; filename=\"{}\"", e.filename)
     };
-    Ok((
+    let mut res = (
         [
             (header::CONTENT_TYPE, e.content_type.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         e.body,
     )
-        .into_response())
+        .into_response();
+    if standalone {
+        if let Ok(v) = header::HeaderValue::from_str(&crate::brief::standalone_csp()) {
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+    Ok(res)
 }
 
 /// `GET /api/v1/openapi.json`.

@@ -342,6 +342,38 @@ pub fn to_html(b: &Brief) -> String {
     h
 }
 
+/// The Content-Security-Policy of the standalone brief: nothing may load or run, and the
+/// one inline stylesheet is allowed by its hash (the site's policy, `style-src 'self'`,
+/// would block it).
+pub fn standalone_csp() -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(crate::html::CSS.as_bytes());
+    format!(
+        "default-src 'none'; style-src 'sha256-{}'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        base64(&digest)
+    )
+}
+
+/// Standard base64 with padding (RFC 4648), for the stylesheet's hash.
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// A standalone HTML document (for export): the brief with its stylesheet inlined.
 pub fn to_standalone_html(b: &Brief) -> String {
     format!(
@@ -432,4 +464,43 @@ pub fn href(bq: &BriefQuery) -> String {
             ("to", bq.to.as_deref())
         ])
     )
+}
+
+#[cfg(test)]
+mod csp_tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foob"), "Zm9vYg==");
+        assert_eq!(base64(b"fooba"), "Zm9vYmE=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn the_standalone_policy_allows_its_own_stylesheet_and_nothing_else() {
+        let csp = standalone_csp();
+        assert!(
+            csp.starts_with("default-src 'none'; style-src 'sha256-"),
+            "{csp}"
+        );
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("script-src"),
+            "{csp}"
+        );
+        // a SHA-256 digest is 32 bytes: 44 base64 characters with one '='
+        let hash = csp
+            .split("'sha256-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap();
+        assert_eq!(hash.len(), 44);
+        assert!(hash.ends_with('='));
+    }
 }

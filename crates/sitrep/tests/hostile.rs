@@ -534,6 +534,22 @@ fn generate(dir: &Path, port: u16) -> (Vec<Case>, Vec<String>) {
         DEEP,
         Some(DEEP),
     );
+    // Distinct unclosed <b>s closed off by one </div>, then thousands of blocks: the
+    // parser would reopen every <b> in every block (53 KB took 11 s and 2.6 GB).
+    let opened: String = (0..3000).map(|k| format!("<b c={k}>")).collect();
+    let reopen = format!(
+        "<html><body><p>{}</p><div>{opened}</div>{}</body></html>",
+        article(14),
+        "<p>x</p>".repeat(3000)
+    );
+    const REOPEN: Expect = Expect::Error(&["reopen", "formatting elements"]);
+    c.file(
+        "reopen-3000.html",
+        reopen.as_bytes(),
+        "HTML whose 3,000 unclosed formatting elements are reopened in 3,000 blocks",
+        REOPEN,
+        Some(REOPEN),
+    );
     let scripts = format!(
         r#"<!DOCTYPE html><html><head><title>Scripts</title><script>alert("HEADSCRIPT")</script>
 <meta http-equiv="refresh" content="0;url=javascript:alert(1)"></head>

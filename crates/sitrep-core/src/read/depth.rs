@@ -88,6 +88,12 @@ fn closes(tag: &str) -> &'static [&'static [&'static str]] {
 #[derive(Default)]
 struct Stack {
     names: Vec<String>,
+    /// A unique id per element pushed (0 for an element removed from the middle).
+    ids: Vec<u64>,
+    next_id: u64,
+    /// Elements removed from the middle of the stack (the adoption agency takes a
+    /// misnested formatting element out), still holding their slot until popped.
+    dead: usize,
     /// Indices in `names` of each open element name, innermost last.
     at: HashMap<String, Vec<usize>>,
     /// Indices of open scope-bounding elements.
@@ -96,8 +102,15 @@ struct Stack {
     blocks: Vec<usize>,
 }
 
+/// Where an element sits on the stack: its index and its id (see [`Stack::is_open`]).
+#[derive(Clone, Copy)]
+struct Slot {
+    at: usize,
+    id: u64,
+}
+
 impl Stack {
-    fn push(&mut self, name: &str) {
+    fn push(&mut self, name: &str) -> Slot {
         let i = self.names.len();
         if SCOPE.contains(&name) {
             self.scopes.push(i);
@@ -107,6 +120,21 @@ impl Stack {
         }
         self.at.entry(name.to_string()).or_default().push(i);
         self.names.push(name.to_string());
+        self.next_id += 1;
+        self.ids.push(self.next_id);
+        Slot {
+            at: i,
+            id: self.next_id,
+        }
+    }
+
+    /// Elements open now.
+    fn depth(&self) -> usize {
+        self.names.len() - self.dead
+    }
+
+    fn is_open(&self, s: Slot) -> bool {
+        self.ids.get(s.at) == Some(&s.id)
     }
 
     /// Pops every element from index `i` up.
@@ -114,6 +142,10 @@ impl Stack {
         while self.names.len() > i {
             let Some(name) = self.names.pop() else { break };
             let j = self.names.len();
+            if self.ids.pop() == Some(0) {
+                self.dead -= 1;
+                continue;
+            }
             if let Some(v) = self.at.get_mut(&name) {
                 v.pop();
             }
@@ -124,6 +156,22 @@ impl Stack {
                 self.blocks.pop();
             }
         }
+    }
+
+    /// Takes the (inline, formatting) element at index `i` out of the stack, leaving the
+    /// elements above it open.
+    fn remove_at(&mut self, i: usize) {
+        if i + 1 >= self.names.len() {
+            self.pop_to(i);
+            return;
+        }
+        if let Some(v) = self.at.get_mut(&self.names[i]) {
+            if let Some(p) = v.iter().rposition(|&x| x == i) {
+                v.remove(p);
+            }
+        }
+        self.ids[i] = 0;
+        self.dead += 1;
     }
 
     fn innermost(&self, name: &str) -> Option<usize> {
@@ -141,13 +189,240 @@ impl Stack {
     }
 }
 
-/// Returns the estimated nesting depth of an HTML document when it exceeds `limit`
-/// (`None` when it stays within). The scan stops as soon as the limit is passed.
-pub fn html_too_deep(html: &str, limit: usize) -> Option<usize> {
+/// Why a page is refused before it reaches the HTML parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Elements nest deeper than the limit (at least this many levels).
+    Deep(usize),
+    /// The parser would reopen this many formatting elements for this many tags: unclosed
+    /// `<b>`, `<font>`, `<a>`... that the parser carries into every later block and text.
+    Reopens {
+        /// Formatting elements the parser would create again.
+        reopened: usize,
+        /// Entries of its list of active formatting elements it would step through.
+        steps: usize,
+        /// Tags read when the scan stopped.
+        tags: usize,
+    },
+}
+
+/// The elements the parser keeps in its list of active formatting elements.
+const FORMATTING: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+
+/// Elements that put a marker on the list of active formatting elements: nothing before
+/// the marker is reopened inside them.
+const MARKER: &[&str] = &[
+    "applet", "object", "marquee", "template", "td", "th", "caption",
+];
+
+/// Start tags after which the parser does not reconstruct the active formatting
+/// elements: the block-level and table elements, and the void and raw-text elements that
+/// are not phrasing content.
+fn reconstructs_before(name: &str) -> bool {
+    if matches!(
+        name,
+        "applet" | "marquee" | "object" | "button" | "select" | "svg" | "math" | "xmp"
+    ) {
+        return true;
+    }
+    if SCOPE.contains(&name) || SPECIAL.contains(&name) {
+        return false;
+    }
+    if VOID.contains(&name) {
+        return matches!(
+            name,
+            "area" | "br" | "embed" | "img" | "image" | "keygen" | "wbr" | "input"
+        );
+    }
+    !RAW_TEXT.contains(&name) && !matches!(name, "hr" | "table" | "plaintext")
+}
+
+/// One entry of the list of active formatting elements: a formatting element (its name and
+/// a hash of its attributes as written) or a marker.
+struct Entry {
+    key: Option<(String, u64)>,
+    slot: Slot,
+}
+
+/// A model of html5ever's list of active formatting elements ("reconstruct the active
+/// formatting elements", the Noah's Ark clause, the adoption agency for end tags), counting
+/// the elements the parser would create again and the entries it would step through (the
+/// parser walks the list as this model does, so both are its cost as well as the model's).
+#[derive(Default)]
+struct Active {
+    entries: Vec<Entry>,
+    markers: Vec<usize>,
+    /// Elements reopened (new nodes the page does not write).
+    reopened: usize,
+    /// Entries of the list stepped through.
+    steps: usize,
+}
+
+impl Active {
+    /// A refusal when the page has cost more than the budget so far.
+    fn over(&self, base: usize, tags: usize) -> Option<Refusal> {
+        let reopen_budget = base.saturating_add(REOPEN_PER_TAG.saturating_mul(tags));
+        (self.reopened > reopen_budget || self.steps > MAX_STEPS).then_some(Refusal::Reopens {
+            reopened: self.reopened,
+            steps: self.steps,
+            tags,
+        })
+    }
+
+    /// Drops the entries after a marker whose element has been closed.
+    fn clear_closed_markers(&mut self, st: &Stack) {
+        while let Some(&m) = self.markers.last() {
+            if st.is_open(self.entries[m].slot) {
+                break;
+            }
+            self.steps += self.entries.len() - m;
+            self.entries.truncate(m);
+            self.markers.pop();
+        }
+    }
+
+    fn first_after_marker(&self) -> usize {
+        self.markers.last().map_or(0, |&m| m + 1)
+    }
+
+    /// Index of the last entry named `name` after the last marker.
+    fn last_named(&mut self, name: &str) -> Option<usize> {
+        let from = self.first_after_marker();
+        let mut found = None;
+        for i in (from..self.entries.len()).rev() {
+            self.steps += 1;
+            if self.entries[i].key.as_ref().is_some_and(|(n, _)| n == name) {
+                found = Some(i);
+                break;
+            }
+        }
+        found
+    }
+
+    /// Reopens every entry after the last open one (or the last marker).
+    fn reconstruct(&mut self, st: &mut Stack) {
+        self.clear_closed_markers(st);
+        let mut i = self.entries.len();
+        while i > 0 {
+            let e = &self.entries[i - 1];
+            if e.key.is_none() || st.is_open(e.slot) {
+                break;
+            }
+            i -= 1;
+        }
+        for e in &mut self.entries[i..] {
+            if let Some((name, _)) = &e.key {
+                e.slot = st.push(name);
+                self.reopened += 1;
+            }
+        }
+        self.steps += 1;
+    }
+
+    /// Adds a formatting element just pushed; at most three identical entries after the
+    /// last marker are kept (the earliest goes).
+    fn push(&mut self, name: &str, attrs: u64, slot: Slot) {
+        let from = self.first_after_marker();
+        let mut same = Vec::new();
+        for i in (from..self.entries.len()).rev() {
+            self.steps += 1;
+            if self.entries[i]
+                .key
+                .as_ref()
+                .is_some_and(|(n, a)| n == name && *a == attrs)
+            {
+                same.push(i);
+            }
+        }
+        if same.len() >= 3 {
+            if let Some(&earliest) = same.last() {
+                self.entries.remove(earliest);
+            }
+        }
+        self.entries.push(Entry {
+            key: Some((name.to_string(), attrs)),
+            slot,
+        });
+    }
+
+    fn push_marker(&mut self, slot: Slot) {
+        self.markers.push(self.entries.len());
+        self.entries.push(Entry { key: None, slot });
+    }
+
+    /// The end tag of a formatting element (the adoption agency, simplified): its entry
+    /// goes, and its element leaves the stack, popped with what is above it when no block
+    /// is open above it, taken out alone otherwise. False when no entry matches (the end
+    /// tag is then handled like any other).
+    fn end(&mut self, name: &str, st: &mut Stack) -> bool {
+        self.clear_closed_markers(st);
+        let Some(i) = self.last_named(name) else {
+            return false;
+        };
+        let e = self.entries.remove(i);
+        if st.is_open(e.slot) {
+            if st.blocks.last().is_some_and(|&b| b > e.slot.at) {
+                // the parser moves what the block holds into a new copy of the element
+                self.reopened += 1;
+                st.remove_at(e.slot.at);
+            } else {
+                st.pop_to(e.slot.at);
+            }
+        }
+        true
+    }
+}
+
+/// A hash of a start tag's attributes as written (order and spelling matter, which can
+/// only make identical elements look distinct: more entries, a higher estimate).
+fn attrs_hash(b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &c in b {
+        if !c.is_ascii_whitespace() {
+            h = (h ^ u64::from(c.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Reopened elements allowed: a fixed allowance plus a number per tag read that no
+/// ordinary page comes near.
+const REOPEN_BASE: usize = 20_000;
+const REOPEN_PER_TAG: usize = 64;
+/// Steps through the list of active formatting elements allowed (comparisons, far cheaper
+/// than new nodes: some tens of milliseconds of the parser's time).
+const MAX_STEPS: usize = 50_000_000;
+
+/// Why the HTML parser should not be given this page: it nests deeper than `limit`
+/// (estimated), or it makes the parser reopen far more formatting elements than it has
+/// tags (each reopened element is a new node and a deeper stack: 50 KB of unclosed `<b>`
+/// carried over a few thousand blocks is millions of nodes). `None` when neither.
+/// One linear scan; the formatting model's own work is bounded by the same budget.
+pub fn html_refusal(html: &str, limit: usize) -> Option<Refusal> {
+    scan(html, limit, REOPEN_BASE).0
+}
+
+/// [`html_refusal`] with the base of the reopening budget given, and the elements the
+/// model reopened when the scan stopped.
+fn scan(html: &str, limit: usize, base: usize) -> (Option<Refusal>, usize) {
     let b = html.as_bytes();
     let mut st = Stack::default();
+    let mut afe = Active::default();
+    let mut tags = 0usize;
     let mut i = 0;
     while let Some(lt) = memchr(b'<', &b[i..]) {
+        if lt > 0 && !afe.entries.is_empty() {
+            // text (whitespace too) is inserted after reconstructing
+            afe.reconstruct(&mut st);
+        }
+        if let Some(r) = afe.over(base, tags) {
+            return (Some(r), afe.reopened);
+        }
+        if st.depth() > limit {
+            return (Some(Refusal::Deep(st.depth())), afe.reopened);
+        }
         i += lt + 1;
         if b[i..].starts_with(b"!--") {
             i = find(b, i + 3, b"-->").map_or(b.len(), |e| e + 3);
@@ -168,11 +443,15 @@ pub fn html_too_deep(html: &str, limit: usize) -> Option<usize> {
         }
         let name = String::from_utf8_lossy(&b[name_at..j]).to_ascii_lowercase();
         i = tag_end(b, j);
+        tags += 1;
         let name = name.as_str();
-        if matches!(name, "html" | "head" | "body") || VOID.contains(&name) {
+        if matches!(name, "html" | "head" | "body") {
             continue;
         }
         if end_tag {
+            if FORMATTING.contains(&name) && afe.end(name, &mut st) {
+                continue;
+            }
             if let Some(k) = st.innermost(name) {
                 let bounds = if SCOPE.contains(&name) || SPECIAL.contains(&name) {
                     &st.scopes
@@ -185,6 +464,16 @@ pub fn html_too_deep(html: &str, limit: usize) -> Option<usize> {
             }
             continue;
         }
+        if !afe.entries.is_empty() && reconstructs_before(name) {
+            if name == "a" {
+                // a new link first closes the open one
+                afe.end("a", &mut st);
+            }
+            afe.reconstruct(&mut st);
+        }
+        if VOID.contains(&name) {
+            continue;
+        }
         if name == "plaintext" {
             break;
         }
@@ -193,15 +482,45 @@ pub fn html_too_deep(html: &str, limit: usize) -> Option<usize> {
                 st.pop_to(k);
             }
         }
-        st.push(name);
-        if st.names.len() > limit {
-            return Some(st.names.len());
+        let slot = st.push(name);
+        if FORMATTING.contains(&name) {
+            afe.clear_closed_markers(&st);
+            afe.push(name, attrs_hash(&b[j..i.saturating_sub(1).max(j)]), slot);
+        } else if MARKER.contains(&name) {
+            afe.push_marker(slot);
+        }
+        if st.depth() > limit {
+            return (Some(Refusal::Deep(st.depth())), afe.reopened);
         }
         if RAW_TEXT.contains(&name) {
             i = raw_text_end(b, i, name);
         }
     }
-    None
+    if let Some(r) = afe.over(base, tags) {
+        return (Some(r), afe.reopened);
+    }
+    (None, afe.reopened)
+}
+
+/// The error for a page [`html_refusal`] refuses.
+pub fn refusal_error(source_name: String, r: Refusal, limit: usize) -> crate::error::Error {
+    match r {
+        Refusal::Deep(depth) => crate::error::Error::TooDeep {
+            source_name,
+            depth,
+            limit,
+        },
+        Refusal::Reopens {
+            reopened,
+            steps,
+            tags,
+        } => crate::error::Error::TooManyReopened {
+            source_name,
+            reopened,
+            steps,
+            tags,
+        },
+    }
 }
 
 /// Returns the element nesting depth of an XML document when it exceeds `limit`.
@@ -285,6 +604,13 @@ fn find(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn html_too_deep(html: &str, limit: usize) -> Option<usize> {
+        match html_refusal(html, limit)? {
+            Refusal::Deep(d) => Some(d),
+            r => panic!("refused for another reason: {r:?}"),
+        }
+    }
+
     fn depth_over(html: &str, limit: usize) -> bool {
         html_too_deep(html, limit).is_some()
     }
@@ -330,6 +656,121 @@ mod tests {
         assert!(depth_over(&s, 500));
         let s = "<p><object><p><object>".repeat(300);
         assert!(depth_over(&s, 500));
+    }
+
+    /// Elements in html5ever's tree for `html`, and start tags written in it: the parser
+    /// created the difference itself (reopened formatting elements, implied html/head/body).
+    fn created_by_parser(html: &str) -> (usize, usize) {
+        let doc = scraper::Html::parse_document(html);
+        let elements = doc.tree.nodes().filter(|n| n.value().is_element()).count();
+        let written = html.matches('<').count() - html.matches("</").count();
+        (elements, written)
+    }
+
+    #[test]
+    fn formatting_elements_carried_over_many_blocks_are_refused() {
+        // distinct unclosed <b>s closed off by </div>, then a few thousand blocks: the
+        // parser reopens every <b> in each block (tens of millions of nodes)
+        let opened: String = (0..3000).map(|k| format!("<b c={k}>")).collect();
+        let page = format!("<html><body><div>{opened}</div>{}", "<p>x</p>".repeat(3000));
+        match html_refusal(&page, 5000) {
+            Some(Refusal::Reopens { reopened, tags, .. }) => {
+                assert!(reopened > 20_000 + 64 * tags, "{reopened} {tags}");
+                // the scan stopped early: it did not read all 9,000 tags
+                assert!(tags < 9000, "{tags}");
+            }
+            r => panic!("{r:?}"),
+        }
+        // the same carried by text alone (a block start tag does not reopen, its text does)
+        let page = format!("<div>{opened}</div>{}", "<div>x</div>".repeat(3000));
+        assert!(matches!(
+            html_refusal(&page, 5000),
+            Some(Refusal::Reopens { .. })
+        ));
+        let refused = refusal_error("bomb.html".into(), html_refusal(&page, 5000).unwrap(), 5000);
+        assert!(
+            refused
+                .to_string()
+                .starts_with("bomb.html: the page would make the HTML parser reopen"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn ordinary_misnesting_is_accepted() {
+        let mut s = String::from("<html><body>");
+        // a bold run across paragraphs, closed in the next one
+        for _ in 0..3000 {
+            s.push_str("<p><b>bold<p>still bold</b> plain\n");
+        }
+        // misnested inline and block: the adoption agency, 3,000 times
+        for _ in 0..3000 {
+            s.push_str("<b><p>x</b>y</p>\n");
+        }
+        // an old page's unclosed <font> over thousands of paragraphs
+        s.push_str("<font face=arial size=2>");
+        for _ in 0..5000 {
+            s.push_str("<p>text <i>it</i> more\n");
+        }
+        // links never closed: each new one closes the last
+        for k in 0..3000 {
+            s.push_str(&format!("<a href=/p{k}>link "));
+        }
+        // identical unclosed <b>s: at most three are kept and reopened
+        s.push_str("<div>");
+        for _ in 0..500 {
+            s.push_str("<b>");
+        }
+        s.push_str("</div>");
+        for _ in 0..5000 {
+            s.push_str("<div>text</div>\n");
+        }
+        // unclosed formatting inside cells stays inside them (markers)
+        s.push_str("<table>");
+        for k in 0..2000 {
+            s.push_str(&format!("<tr><td><font color=c{k}>cell<td><u>cell"));
+        }
+        s.push_str("</table><p>after the table");
+        assert_eq!(html_refusal(&s, 5000), None);
+    }
+
+    #[test]
+    fn the_model_counts_at_least_what_the_parser_reopens() {
+        // differential: on small pages the model reopens at least as many elements as
+        // html5ever creates that the page does not write
+        let pages = [
+            format!("<div>{}</div>{}", "<b>".repeat(5), "<p>x</p>".repeat(40)),
+            format!(
+                "<div>{}</div>{}",
+                (0..30).map(|k| format!("<i c={k}>")).collect::<String>(),
+                "<p>x</p>".repeat(30)
+            ),
+            format!("{}{}", "<p><b>bold<p>still</b> plain".repeat(50), "<p>end"),
+            "<b><p>x</b>y</p>".repeat(50),
+            format!("<table><tr><td><b>a<td>b</table>{}", "<p>x".repeat(20)),
+        ];
+        let mut total = 0;
+        for page in &pages {
+            let (elements, written) = created_by_parser(page);
+            // html, head and body are implied
+            let created = elements.saturating_sub(written + 3);
+            let work = model_work(page);
+            total += created;
+            assert!(
+                work + 8 >= created,
+                "model {work} < parser {created} on {}",
+                &page[..page.len().min(60)]
+            );
+        }
+        // the pages do make the parser reopen elements (the comparison is not vacuous)
+        assert!(total > 1000, "{total}");
+    }
+
+    /// The formatting model's work on a whole page, with no budget.
+    fn model_work(html: &str) -> usize {
+        let (r, work) = scan(html, usize::MAX, usize::MAX / 2);
+        assert_eq!(r, None);
+        work
     }
 
     #[test]

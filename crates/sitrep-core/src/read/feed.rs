@@ -1,6 +1,6 @@
 //! RSS/Atom reader: each item becomes a document.
 
-use super::depth::{html_too_deep, xml_too_deep};
+use super::depth::{html_refusal, refusal_error, xml_too_deep};
 use super::{catch_panic, fragment_to_text, RawDoc};
 use crate::document::{Format, Meta};
 use crate::error::{Error, Result};
@@ -74,12 +74,12 @@ pub(super) fn items(source: &str, bytes: &[u8], max_depth: usize) -> Result<Vec<
     let mut out = Vec::new();
     for (i, item) in feed.entries.iter().enumerate() {
         let html = |h: &str| -> Result<String> {
-            match html_too_deep(h, max_depth) {
-                Some(depth) => Err(Error::TooDeep {
-                    source_name: format!("{source}#item{}", i + 1),
-                    depth,
-                    limit: max_depth,
-                }),
+            match html_refusal(h, max_depth) {
+                Some(r) => Err(refusal_error(
+                    format!("{source}#item{}", i + 1),
+                    r,
+                    max_depth,
+                )),
                 None => Ok(fragment_to_text(h)),
             }
         };

@@ -147,12 +147,8 @@ pub fn read_bytes(
             let docs = match kind {
                 Format::Feed => feed::read(source, bytes, opts.max_depth)?,
                 Format::Html => {
-                    if let Some(depth) = depth::html_too_deep(&text, opts.max_depth) {
-                        return Err(Error::TooDeep {
-                            source_name: source.to_string(),
-                            depth,
-                            limit: opts.max_depth,
-                        });
+                    if let Some(r) = depth::html_refusal(&text, opts.max_depth) {
+                        return Err(depth::refusal_error(source.to_string(), r, opts.max_depth));
                     }
                     vec![html::read(source, &text)]
                 }

@@ -269,6 +269,10 @@ fn classify(lex: &Lexicon, lang: TimeLang, w: &str, prev: &str) -> Option<Class>
             }
             match listed {
                 Some(Class::NotPast) | Some(Class::NotFuture) => None,
+                // "to meet", "did not vote": an infinitive, no tense of its own
+                Some(Class::FutureWeak) if matches!(prev, "to" | "did" | "didn" | "not" | "t") => {
+                    None
+                }
                 Some(c) => Some(c),
                 None if w.len() >= 5 && w.ends_with("ed") => Some(Class::PastWeak),
                 None => None,
@@ -331,9 +335,15 @@ mod tests {
         // the reported clause's own verb
         let t = "The company said it will close the plant on Friday.";
         assert_eq!(tense_of(t, "Friday", En), Tense::Future);
-        // a relative clause is not the date's clause
+        // a relative clause is not the date's clause: the date's own clause is an
+        // arrangement in the present ("resume"), not the relative clause's past
         let t = "The talks resume on Monday, which the envoys had agreed.";
+        assert_eq!(tense_of(t, "Monday", En), Tense::Future);
+        let t = "The talks on Monday, which the envoys had agreed.";
         assert_eq!(tense_of(t, "Monday", En), Tense::Unknown);
+        // an infinitive has no tense of its own
+        let t = "The envoys failed to meet on Monday.";
+        assert_eq!(tense_of(t, "Monday", En), Tense::Past);
         let t = "The troops arrived on Monday.";
         assert_eq!(tense_of(t, "Monday", En), Tense::Past);
         // a fronted date takes the tense of the reporting verb of its clause
